@@ -1,0 +1,82 @@
+"""Database engine and sessions (SQLAlchemy 1.4 with the 2.0-style API).
+
+SQLite is the embedded default; PostgreSQL is used in production by setting
+SIGNPOST_DATABASE_URL. Engines are created lazily, once per URL, never at import time.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, create_engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.models import Base
+
+_engines: dict[str, Engine] = {}
+_lock = threading.Lock()
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        cursor = dbapi_connection.cursor()
+        # WAL lets the action server read while the loader writes; busy_timeout waits
+        # for a lock instead of failing at once when two writers meet.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+
+def get_engine(url: str) -> Engine:
+    """The shared engine for a database URL, created on first use."""
+    with _lock:
+        engine = _engines.get(url)
+        if engine is None:
+            parsed = make_url(url)
+            if parsed.get_backend_name() == "sqlite":
+                if parsed.database:
+                    Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+                engine = create_engine(url, future=True, connect_args={"timeout": 10})
+                _configure_sqlite(engine)
+            else:
+                engine = create_engine(url, future=True, pool_pre_ping=True)
+            _engines[url] = engine
+        return engine
+
+
+def create_schema(engine: Engine) -> None:
+    """Create any missing tables of every module that defines some."""
+    # Imported here so each table module registers itself on Base.metadata.
+    import bot.directory.models
+    import bot.events  # noqa: F401
+
+    Base.metadata.create_all(engine)
+
+
+def dispose_all() -> None:
+    """Close every pooled connection (tests and shutdown)."""
+    with _lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A session that commits on success and rolls back on any error."""
+    factory = sessionmaker(bind=engine, future=True, expire_on_commit=False)
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

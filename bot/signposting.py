@@ -1,0 +1,239 @@
+"""Signposting: find services for a need near a place, and say what was found.
+
+Channel-neutral: it returns plain text (and keys the conversation keeps), which each channel
+then formats (numbered replies on SMS, buttons on Telegram, cards on the web).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.areas import ServiceAreas
+from bot.directory.search import Card, Details, Directory
+from bot.needs import LABELS
+
+# Keep the list of results a conversation remembers short: enough for a few "show more"s.
+MAX_RESULTS = 30
+
+UNCHECKED_NOTE = (
+    "We haven't been able to check this number recently, so please check their website too"
+)
+
+SAMPLE_NOTE = "Note: the local services here are made-up examples for this demo, not real ones."
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    keys: tuple[str, ...]  # local results, nearest first (numbered 1, 2, 3... in replies)
+    radius_miles: float
+    widened: bool
+    national_keys: tuple[str, ...]  # offered when nothing local was found
+    in_area: bool  # whether the person is anywhere near the directory's coverage
+
+
+def find_services(
+    directory: Directory,
+    need: str,
+    place: tuple[str, float, float],
+    radius: float,
+    widen_radius: float,
+    areas: ServiceAreas,
+) -> SearchOutcome:
+    """Nearest services first; widen once if nothing is close; national lines if still none.
+
+    `place` is (outcode, latitude, longitude): the outcode decides which area-wide services
+    (phone lines, outreach) cover the person.
+    """
+    outcode, latitude, longitude = place
+    matches = directory.search(need, latitude, longitude, radius)
+    used_radius, widened = radius, False
+    if not matches:
+        matches = directory.search(need, latitude, longitude, widen_radius)
+        used_radius, widened = widen_radius, True
+    in_area = bool(matches) or directory.covers(latitude, longitude, widen_radius)
+    keys = [m.key for m in matches]
+    if in_area:
+        # Phone and outreach services that cover the whole area come after the venues.
+        keys += [m.key for m, area in directory.area_wide(need) if areas.covers(area, outcode)]
+    national = () if keys else tuple(m.key for m in directory.national(need))
+    return SearchOutcome(tuple(keys[:MAX_RESULTS]), used_radius, widened, national, in_area)
+
+
+_ORDINALS = {
+    "first": 1,
+    "1st": 1,
+    "second": 2,
+    "2nd": 2,
+    "two": 2,
+    "third": 3,
+    "3rd": 3,
+    "three": 3,
+    "fourth": 4,
+    "4th": 4,
+    "four": 4,
+    "fifth": 5,
+    "5th": 5,
+    "five": 5,
+    "sixth": 6,
+    "6th": 6,
+    "six": 6,
+    "seventh": 7,
+    "7th": 7,
+    "seven": 7,
+    "eighth": 8,
+    "8th": 8,
+    "eight": 8,
+    "ninth": 9,
+    "9th": 9,
+    "nine": 9,
+    "tenth": 10,
+    "10th": 10,
+    "ten": 10,
+    "last": -1,
+}
+_NUMBER = re.compile(r"(?<![\d£.:])(\d{1,2})(?![\d.:]|\s*(?:am|pm|miles?|mins?)\b)")
+_WORD = re.compile(r"\b(" + "|".join(sorted(_ORDINALS, key=len, reverse=True)) + r")\b")
+# "one" alone is too common ("the one near me"), so only "number one" / "option one" count.
+_NUMBER_ONE = re.compile(r"\b(?:number|option|no\.?)\s+one\b")
+
+
+def parse_result_number(text: str) -> int | None:
+    """The result a person means: "2", "number 3", "the second one", "last". -1 means last."""
+    lowered = text.lower()
+    digit = _NUMBER.search(lowered)
+    if digit:
+        return int(digit.group(1))
+    word = _WORD.search(lowered)
+    if word:
+        return _ORDINALS[word.group(1)]
+    return 1 if _NUMBER_ONE.search(lowered) else None
+
+
+def _miles(distance: float | None) -> str:
+    if distance is None:
+        return ""
+    if distance < 0.1:
+        return "less than 0.1 miles away"
+    rounded = round(distance, 1)
+    return f"{rounded:g} mile away" if rounded == 1 else f"{rounded:g} miles away"
+
+
+def _card_lines(number: int, card: Card) -> str:
+    title = f"{number}. {card.name}"
+    if card.organization and card.organization.lower() not in card.name.lower():
+        title += f" ({card.organization})"
+    facts = []
+    if card.distance_miles is not None:
+        where = _miles(card.distance_miles)
+        facts.append(f"{where}, at {card.place_name}" if card.place_name else where)
+    elif card.area:
+        facts.append(f"Covers {card.area}")
+    if card.status:
+        facts.append(card.status)
+    line = title + ("\n   " + ". ".join(facts) + "." if facts else "")
+    if card.phone:
+        line += f"\n   Call {card.phone}"
+    return line
+
+
+def results_intro(place_label: str, need: str, outcome: SearchOutcome) -> str:
+    """The sentence before the first page of local results."""
+    if outcome.widened:
+        return (
+            f"There wasn't anything for {LABELS[need]} very close to {place_label}, "
+            f"so I looked a bit further, up to {outcome.radius_miles:g} miles. "
+            "Here's what I found:"
+        )
+    return f"Here are some places near {place_label} that help with {LABELS[need]}:"
+
+
+MORE_INTRO = "Here are some more:"
+
+
+def render_page(intro: str, cards: list[Card], first_number: int) -> str:
+    """A page of results, numbered on from `first_number`, with the sample-data note."""
+    body = "\n\n".join(_card_lines(first_number + i, card) for i, card in enumerate(cards))
+    text = f"{intro}\n\n{body}"
+    if any(card.sample for card in cards):
+        text += f"\n\n{SAMPLE_NOTE}"
+    return text
+
+
+def render_national(cards: list[Card], place_label: str, need: str, in_area: bool) -> str:
+    """Nothing local: say so plainly, then give national helplines."""
+    if in_area:
+        intro = (
+            f"I couldn't find anything for {LABELS[need]} near {place_label}. "
+            "Here are some services that help anywhere in the UK:"
+        )
+    else:
+        intro = (
+            f"I only know about local services in Liverpool and Sefton, so I don't have "
+            f"any near {place_label}. Here are some that help anywhere in the UK:"
+        )
+    lines = []
+    for card in cards:
+        contact = card.phone or card.text_contact or ""
+        line = f"• {card.name}" + (f": {contact}" if contact else "")
+        if card.status:
+            line += f" ({card.status})"
+        if not card.verified:
+            line += f". {UNCHECKED_NOTE}"
+        lines.append(line)
+    if not lines:
+        return (
+            f"I couldn't find anything for {LABELS[need]} near {place_label}, and I don't "
+            "have a national helpline for it either."
+        )
+    return intro + "\n\n" + "\n".join(lines)
+
+
+def render_details(number: int, details: Details) -> str:
+    """Everything about one service, in the order people need it."""
+    lines = [f"{number}. {details.name}"]
+    if details.organization and details.organization.lower() not in details.name.lower():
+        lines[0] += f" ({details.organization})"
+    if details.description:
+        lines.append(details.description)
+    if details.address:
+        where = (
+            f"Where: {details.place_name}, {details.address}"
+            if details.place_name
+            else f"Where: {details.address}"
+        )
+        if details.distance_miles is not None:
+            where += f" ({_miles(details.distance_miles)})"
+        lines.append(where)
+    elif details.area:
+        lines.append(f"Covers: {details.area}")
+    if details.hours:
+        lines.append(f"When: {details.hours}")
+    if details.status and details.status != details.hours:
+        lines.append(details.status + ".")
+    for number_text, description in details.phones:
+        lines.append(f"Phone: {number_text}" + (f" ({description})" if description else ""))
+    if details.text_contact:
+        lines.append(f"Text: {details.text_contact}")
+    if details.website:
+        lines.append(f"Website: {details.website}")
+    if details.email:
+        lines.append(f"Email: {details.email}")
+    if details.cost:
+        lines.append(f"Cost: {details.cost}")
+    if details.eligibility:
+        lines.append(f"Who it's for: {details.eligibility}")
+    if details.accessibility:
+        lines.append(f"Access: {details.accessibility}")
+    if details.sample:
+        lines.append("(This is a made-up example service for the demo.)")
+    elif not details.verified:
+        lines.append(
+            "We haven't been able to check these details recently, so please check "
+            "their website before you go."
+        )
+    return "\n".join(lines)
+
+
+def page(keys: tuple[str, ...] | list[str], offset: int, size: int) -> list[str]:
+    return list(keys[offset : offset + size])
