@@ -40,22 +40,24 @@ def find_services(
     widen_radius: float,
     areas: ServiceAreas,
 ) -> SearchOutcome:
-    """Nearest services first; widen once if nothing is close; national lines if still none.
+    """Nearest services first, widening once if nothing is close; national lines if none.
 
     `place` is (outcode, latitude, longitude): the outcode decides which area-wide services
     (phone lines, outreach) cover the person.
     """
     outcode, latitude, longitude = place
-    matches = directory.search(need, latitude, longitude, radius)
-    used_radius, widened = radius, False
-    if not matches:
-        matches = directory.search(need, latitude, longitude, widen_radius)
-        used_radius, widened = widen_radius, True
+    matches = directory.search(need, latitude, longitude, widen_radius)
+    near = [m.key for m in matches if (m.distance_miles or 0.0) <= radius]
+    further = [m.key for m in matches if (m.distance_miles or 0.0) > radius]
+    widened = not near and bool(further)
+    used_radius = widen_radius if widened else radius
     in_area = bool(matches) or directory.covers(latitude, longitude, widen_radius)
-    keys = [m.key for m in matches]
+    area_wide = []
     if in_area:
-        # Phone and outreach services that cover the whole area come after the venues.
-        keys += [m.key for m, area in directory.area_wide(need) if areas.covers(area, outcode)]
+        area_wide = [m.key for m, area in directory.area_wide(need) if areas.covers(area, outcode)]
+    # Close venues first, then phone and outreach services covering the person's area, then
+    # venues further away: a helpline for your area beats a drop-in nine miles off.
+    keys = near + area_wide + further
     national = () if keys else tuple(m.key for m in directory.national(need))
     return SearchOutcome(tuple(keys[:MAX_RESULTS]), used_radius, widened, national, in_area)
 

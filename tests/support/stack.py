@@ -1,0 +1,83 @@
+"""A running assistant for end-to-end tests: the trained model, the real Rasa server and the
+real action server on private ports, with their own databases. Channel tests pass their own
+credentials file and environment (e.g. a fake Twilio or Telegram API URL on 127.0.0.1).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import socket
+import urllib.request
+from pathlib import Path
+
+from bot.chat_client import send
+from bot.config import REPO_ROOT
+from bot.db import get_engine
+from bot.directory.loader import load_directory
+from bot.geography import Gazetteer
+from bot.modelcache import ensure_model
+from bot.processes import ServerSet, start_servers
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Stack:
+    """Both servers on private ports, with their own databases, restartable."""
+
+    def __init__(
+        self,
+        workdir: Path,
+        credentials: Path | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
+        self.workdir = workdir
+        self.credentials = credentials
+        self.extra_env = env or {}
+        self.model, _ = ensure_model()
+        self.token = secrets.token_hex(16)
+        self.db_url = f"sqlite:///{workdir / 'signpost.db'}"
+        load_directory(
+            get_engine(self.db_url), REPO_ROOT / "resources" / "directory", Gazetteer.load()
+        )
+        self.action_port, self.rasa_port = free_port(), free_port()
+        self.endpoints = workdir / "endpoints.yml"
+        self.endpoints.write_text(
+            f"action_endpoint:\n  url: http://127.0.0.1:{self.action_port}/webhook\n"
+            f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {workdir / 'tracker.db'}\n"
+        )
+        self.servers: ServerSet | None = None
+
+    def start(self) -> None:
+        self.servers = start_servers(
+            self.model,
+            rasa_port=self.rasa_port,
+            action_port=self.action_port,
+            endpoints=self.endpoints,
+            log_dir=self.workdir / "logs",
+            env={"SIGNPOST_DATABASE_URL": self.db_url, "SIGNPOST_VAR_DIR": str(self.workdir)},
+            rasa_args=("--enable-api", "--auth-token", self.token),
+        )
+
+    def stop(self) -> None:
+        if self.servers:
+            self.servers.stop()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    def say(self, sender: str, text: str) -> str:
+        replies = send(self.url, sender, text)
+        assert replies, f"no reply to {text!r}"
+        return "\n".join(r.get("text", "") for r in replies)
+
+    def slots(self, sender: str) -> dict:
+        with urllib.request.urlopen(
+            f"{self.url}/conversations/{sender}/tracker?token={self.token}", timeout=10
+        ) as response:
+            return json.loads(response.read())["slots"]
