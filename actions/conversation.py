@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -9,11 +10,14 @@ from rasa_sdk.events import ActiveLoop, AllSlotsReset, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import category_buttons, latest_text, say
-from bot import wording
+from bot import runtime, wording
+from bot.booking.drafts import delete_draft
 from bot.text import has_words
 
 
-def _leave_loop(tracker: Tracker) -> list[EventType]:
+async def _leave_loop(tracker: Tracker) -> list[EventType]:
+    """Close any open question; forget an unfinished booking's details at once."""
+    await asyncio.to_thread(delete_draft, runtime.engine(), tracker.sender_id)
     if tracker.active_loop_name:
         return [ActiveLoop(None), SlotSet("requested_slot", None)]
     return []
@@ -57,7 +61,7 @@ class ActionStop(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         say(dispatcher, wording.STOPPED)
-        return _leave_loop(tracker)
+        return await _leave_loop(tracker)
 
 
 class ActionStartAgain(Action):
@@ -69,4 +73,4 @@ class ActionStartAgain(Action):
     ) -> list[EventType]:
         say(dispatcher, wording.START_AGAIN, category_buttons()[:4])
         # Forget everything but keep the one-off disclaimer from being repeated.
-        return [*_leave_loop(tracker), AllSlotsReset(), SlotSet("disclaimer_shown", True)]
+        return [*await _leave_loop(tracker), AllSlotsReset(), SlotSet("disclaimer_shown", True)]

@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import category_buttons, latest_text, say
 from bot import runtime, wording
 from bot.areas import load_service_areas
+from bot.booking import wording as booking_wording
 from bot.events import record_need_event
 from bot.schedule import now_london
 from bot.signposting import (
@@ -38,6 +39,7 @@ def _result_buttons(first: int, shown: int, more: bool) -> list[dict[str, str]]:
     ]
     if more:
         buttons.append({"title": "Show more", "payload": "/show_more"})
+    buttons.append({"title": "Talk to an advisor", "payload": "/talk_to_person"})
     buttons.append({"title": "Look somewhere else", "payload": "/change_location"})
     return buttons
 
@@ -84,10 +86,18 @@ class ActionSearchServices(Action):
         size = runtime.settings().page_size
         shown = min(size, len(outcome.keys))
         if outcome.keys:
-            say(dispatcher, text, _result_buttons(1, shown, len(outcome.keys) > shown))
+            say(
+                dispatcher,
+                f"{text}\n\n{booking_wording.OFFER}",
+                _result_buttons(1, shown, len(outcome.keys) > shown),
+            )
         else:
             say(dispatcher, f"{text}\n\n{wording.AFTER_DETAILS}", category_buttons()[:4])
-        return [SlotSet("results", list(outcome.keys)), SlotSet("results_offset", shown)]
+        return [
+            SlotSet("results", list(outcome.keys)),
+            SlotSet("results_offset", shown),
+            SlotSet("advisor_offered", bool(outcome.keys)),
+        ]
 
 
 def _more(keys: list[str], offset: int, outcode: str) -> str | None:

@@ -8,10 +8,13 @@ from pathlib import Path
 import typer
 
 from bot import runtime
+from bot.booking.cli import advisors_app, bookings_app
 
 app = typer.Typer(
     help="Social prescribing signposting assistant.", no_args_is_help=True, add_completion=False
 )
+app.add_typer(advisors_app, name="advisors")
+app.add_typer(bookings_app, name="bookings")
 
 
 @app.command("load-directory")
@@ -43,6 +46,16 @@ def load_directory_command(
         f"Loaded {report.services} services from {report.organizations} organisations "
         f"at {report.locations} places ({report.files} files)."
     )
+
+
+@app.command("db-upgrade")
+def db_upgrade_command() -> None:
+    """Run the database migrations (every command that opens the database does this too)."""
+    from bot.db import create_schema, get_engine
+
+    url = runtime.settings().database_url
+    create_schema(get_engine(url))
+    typer.echo("Database is up to date.")
 
 
 @app.command("model-hash")

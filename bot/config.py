@@ -38,6 +38,10 @@ class Settings:
     search_radius_miles: float
     widen_radius_miles: float
     page_size: int
+    slot_minutes: int
+    min_notice_minutes: int
+    horizon_days: int
+    max_future_bookings: int
 
     @property
     def is_production(self) -> bool:
@@ -55,6 +59,10 @@ def load_settings() -> Settings:
         search_radius_miles=_env_float("SIGNPOST_SEARCH_RADIUS_MILES", 3.0),
         widen_radius_miles=_env_float("SIGNPOST_WIDEN_RADIUS_MILES", 10.0),
         page_size=_env_int("SIGNPOST_PAGE_SIZE", 3),
+        slot_minutes=_env_int("SIGNPOST_SLOT_MINUTES", 30),
+        min_notice_minutes=_env_int("SIGNPOST_MIN_NOTICE_MINUTES", 120),
+        horizon_days=_env_int("SIGNPOST_BOOKING_HORIZON_DAYS", 21),
+        max_future_bookings=_env_int("SIGNPOST_MAX_FUTURE_BOOKINGS", 2),
     )
 
 

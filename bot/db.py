@@ -15,8 +15,6 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, create_engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.models import Base
-
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
 
@@ -51,12 +49,17 @@ def get_engine(url: str) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create any missing tables of every module that defines some."""
-    # Imported here so each table module registers itself on Base.metadata.
-    import bot.directory.models
-    import bot.events  # noqa: F401
+    """Bring the database up to the latest schema by running the Alembic migrations."""
+    from alembic import command
+    from alembic.config import Config
 
-    Base.metadata.create_all(engine)
+    from bot.config import REPO_ROOT
+
+    config = Config(str(REPO_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(REPO_ROOT / "bot" / "migrations"))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
 
 
 def dispose_all() -> None:

@@ -9,18 +9,18 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Column, DateTime, Integer, String
+from sqlalchemy import Column, Integer, String
 from sqlalchemy.engine import Engine
 
 from bot.db import session_scope
-from bot.models import Base
+from bot.models import Base, UTCDateTime
 
 
 class NeedEvent(Base):
     __tablename__ = "need_event"
 
     id = Column(Integer, primary_key=True, autoincrement=True)
-    created_at = Column(DateTime(timezone=True), nullable=False, index=True)
+    created_at = Column(UTCDateTime, nullable=False, index=True)
     category = Column(String(50), nullable=False)
     outcode = Column(String(8))
     found_count = Column(Integer, nullable=False)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData
+from datetime import datetime, timezone
+
+from sqlalchemy import DateTime, MetaData
 from sqlalchemy.orm import declarative_base
+from sqlalchemy.types import TypeDecorator
 
 # Named constraints so migrations can refer to them on every database.
 NAMING = {
@@ -15,3 +18,24 @@ NAMING = {
 }
 
 Base = declarative_base(metadata=MetaData(naming_convention=NAMING))
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC datetime, stored as naive UTC on every database.
+
+    SQLite has no time zones, so storing naive UTC everywhere keeps comparisons and unique
+    indexes identical on SQLite and PostgreSQL. Naive values are refused: they are bugs.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where an aware one is required")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=timezone.utc)

@@ -7,4 +7,5 @@ export SQLALCHEMY_SILENCE_UBER_WARNING=1
 scripts/setup.sh
 .venv/bin/signpost train
 .venv/bin/signpost load-directory
+.venv/bin/signpost advisors load
 exec .venv/bin/signpost up "$@"

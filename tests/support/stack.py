@@ -11,6 +11,7 @@ import socket
 import urllib.request
 from pathlib import Path
 
+from bot.booking.loader import load_advisors
 from bot.chat_client import send
 from bot.config import REPO_ROOT
 from bot.db import get_engine
@@ -41,9 +42,9 @@ class Stack:
         self.model, _ = ensure_model()
         self.token = secrets.token_hex(16)
         self.db_url = f"sqlite:///{workdir / 'signpost.db'}"
-        load_directory(
-            get_engine(self.db_url), REPO_ROOT / "resources" / "directory", Gazetteer.load()
-        )
+        engine = get_engine(self.db_url)
+        load_advisors(engine, REPO_ROOT / "resources" / "booking" / "advisors.yml")
+        load_directory(engine, REPO_ROOT / "resources" / "directory", Gazetteer.load())
         self.action_port, self.rasa_port = free_port(), free_port()
         self.endpoints = workdir / "endpoints.yml"
         self.endpoints.write_text(
