@@ -8,14 +8,14 @@ in the past, sooner than the minimum notice, or beyond the booking horizon.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.booking.models import Advisor, Booking
-from bot.schedule import LONDON, is_bank_holiday
+from bot.schedule import LONDON, is_bank_holiday, parse_time
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,20 @@ def _parse_hhmm(value: str) -> time:
     return time(int(hours), int(minutes))
 
 
+def working_window(start: object, end: object) -> tuple[str, str]:
+    """Weekly hours checked and written one way: ("9:30", "16:30") -> ("09:30", "16:30").
+
+    Raises ValueError for anything else, since one bad row would break every slot lookup.
+    """
+    try:
+        opens, closes = parse_time(str(start)), parse_time(str(end))
+    except ValueError:
+        raise ValueError(f"times must look like 09:30, not {start!r} to {end!r}") from None
+    if closes <= opens:
+        raise ValueError(f"the end ({end}) must come after the start ({start}) on the same day")
+    return opens.strftime("%H:%M"), closes.strftime("%H:%M")
+
+
 def _local(day: date, at: time) -> datetime:
     """A London wall-clock time as an aware UTC datetime (fold=0 on the repeated hour)."""
     return datetime.combine(day, at, tzinfo=LONDON).astimezone(timezone.utc)
@@ -60,10 +74,12 @@ def free_slots(
     on_day: date | None = None,
     not_before: datetime | None = None,
     limit: int | None = None,
+    advisor_id: int | None = None,
 ) -> list[Slot]:
     """Free slots for `mode` (and `hub_id` for in-person), earliest first, one per start time.
 
-    `on_day` keeps to one London day; `not_before` skips slots starting earlier.
+    `on_day` keeps to one London day; `not_before` skips slots starting earlier;
+    `advisor_id` keeps to one advisor.
     """
     earliest = now + rules.min_notice
     if not_before is not None:
@@ -79,16 +95,15 @@ def free_slots(
     window_start = _local(days[0], time(0))
     window_end = _local(days[-1], time(23, 59))
 
-    advisors = (
-        session.execute(
-            select(Advisor)
-            .options(selectinload(Advisor.hours), selectinload(Advisor.exceptions))
-            .where(Advisor.active.is_(True))
-            .order_by(Advisor.id)
-        )
-        .scalars()
-        .all()
+    query = (
+        select(Advisor)
+        .options(selectinload(Advisor.hours), selectinload(Advisor.exceptions))
+        .where(Advisor.active.is_(True))
+        .order_by(Advisor.id)
     )
+    if advisor_id is not None:
+        query = query.where(Advisor.id == advisor_id)
+    advisors = session.execute(query).scalars().all()
     booked: dict[int, list[tuple[datetime, datetime]]] = {}
     for advisor_id, starts_at, ends_at in session.execute(
         select(Booking.advisor_id, Booking.starts_at, Booking.ends_at).where(
@@ -143,3 +158,24 @@ def next_free_day(
         limit=1,
     )
     return later[0].local_start.date() if later else None
+
+
+# How long an offered slot stays bookable while the person finishes the conversation: the
+# notice period is shortened by this much (never below nothing) when it is booked.
+OFFER_GRACE = timedelta(minutes=30)
+
+
+def still_offered(session: Session, slot: Slot, mode: str, now: datetime, rules: SlotRules) -> bool:
+    """Whether `slot` may be booked now: the advisor still works then (in that mode, at that
+    hub), is not on leave or booked, it is no bank holiday, and it has not started.
+
+    A slot comes back from the conversation some minutes after it was offered (or made up), so
+    it is checked again against this advisor's own slots, not the one-per-time list.
+    """
+    notice = max(rules.min_notice - OFFER_GRACE, timedelta(0))
+    lenient = replace(rules, min_notice=notice)
+    day = slot.local_start.date()
+    mine = free_slots(
+        session, mode, now, lenient, hub_id=slot.hub_id, on_day=day, advisor_id=slot.advisor_id
+    )
+    return slot in mine

@@ -11,6 +11,7 @@ from rich.table import Table
 from sqlalchemy import select
 
 from bot import runtime
+from bot.booking.availability import working_window
 from bot.booking.models import MODES, Advisor, AvailabilityException, Hub, WorkingHours
 from bot.booking.service import NotFound, bookings_between, cancel_by_advisor, utc_now
 from bot.booking.wording import MODE_NAMES
@@ -20,6 +21,14 @@ from bot.schedule import LONDON, format_datetime, parse_byday
 advisors_app = typer.Typer(help="Advisors, their hours and leave.", no_args_is_help=True)
 bookings_app = typer.Typer(help="Bookings: list, cancel, export.", no_args_is_help=True)
 console = Console()
+# Minutes are enough for leave ("2026-12-22 09:00"); a date alone means its midnight.
+LEAVE_FORMATS = [
+    "%Y-%m-%d",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+]
 
 
 def _advisor(session, advisor_id: int) -> Advisor:  # type: ignore[no-untyped-def]
@@ -89,14 +98,18 @@ def hours_command(
     replace: bool = typer.Option(False, help="Replace all existing weekly hours"),
 ) -> None:
     """Set weekly working hours."""
+    try:
+        start, end = working_window(start, end)
+        weekdays = parse_byday(days)
+    except ValueError as error:
+        typer.echo(f"Hours not set: {error}.", err=True)
+        raise typer.Exit(1) from None
     with session_scope(runtime.engine()) as session:
         advisor = _advisor(session, advisor_id)
         if hub and session.get(Hub, hub) is None:
             typer.echo(f"No hub {hub!r}.", err=True)
             raise typer.Exit(1)
-        new = [
-            WorkingHours(weekday=d, starts=start, ends=end, hub_id=hub) for d in parse_byday(days)
-        ]
+        new = [WorkingHours(weekday=d, starts=start, ends=end, hub_id=hub) for d in weekdays]
         advisor.hours = new if replace else [*advisor.hours, *new]
     typer.echo(f"Hours set for advisor {advisor_id}.")
 
@@ -104,11 +117,16 @@ def hours_command(
 @advisors_app.command("leave")
 def leave_command(
     advisor_id: int,
-    start: datetime = typer.Option(..., "--from", help="Start, London time"),
-    end: datetime = typer.Option(..., "--to", help="End, London time"),
+    start: datetime = typer.Option(
+        ..., "--from", formats=LEAVE_FORMATS, help="Start, London time, e.g. 2026-12-22 09:00"
+    ),
+    end: datetime = typer.Option(..., "--to", formats=LEAVE_FORMATS, help="End, London time"),
     reason: str = typer.Option("leave"),
 ) -> None:
     """Add leave or training (no appointments between the two times)."""
+    if end <= start:
+        typer.echo("Leave not added: --to must be after --from.", err=True)
+        raise typer.Exit(1)
     with session_scope(runtime.engine()) as session:
         advisor = _advisor(session, advisor_id)
         advisor.exceptions.append(

@@ -62,11 +62,14 @@ PARTS = {
 
 _WEEKDAY = re.compile(r"\b(" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r")\b")
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
-_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})\b")
-_MONTH_DAY = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b")
+_YEAR = r"(?:\s+(\d{4}))?"
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})\b{_YEAR}")
+_MONTH_DAY = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b{_YEAR}")
 _NUMERIC = re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b")
 _THE_NTH = re.compile(r"\bthe\s+(\d{1,2})(?:st|nd|rd|th)\b")
-_PART = re.compile(r"\b(morning|afternoon|evening|am|pm)\b")
+_PART = re.compile(r"\b(morning|afternoon|evening)\b")
+# "am" only after a clock time: on its own it is nearly always "I am".
+_CLOCK = re.compile(r"\b(\d{1,2})(?::\d{2})?\s*(am|pm)\b|\b(pm)\b")
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,14 @@ class DayRequest:
         return [self.first + timedelta(days=n) for n in range((self.last - self.first).days + 1)]
 
 
-def _future_date(today: date, month: int, day: int) -> date | None:
+def _future_date(today: date, month: int, day: int, year: int | None = None) -> date | None:
+    if year is not None:  # a year was given: that date or nothing
+        year = year + 2000 if year < 100 else year
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            return None
+        return candidate if candidate >= today else None
     for year in (today.year, today.year + 1):
         try:
             candidate = date(year, month, day)
@@ -93,10 +103,32 @@ def _future_date(today: date, month: int, day: int) -> date | None:
 
 
 def _part(text: str) -> str | None:
-    match = _PART.search(text)
-    if not match:
-        return None
-    return {"am": "morning", "pm": "afternoon"}.get(match.group(1), match.group(1))
+    if match := _PART.search(text):
+        return match.group(1)
+    if match := _CLOCK.search(text):
+        if match.group(2) == "am":
+            return "morning"
+        hour = int(match.group(1) or 12) % 12
+        return "evening" if hour >= 5 else "afternoon"  # 5pm on is evening
+    return None
+
+
+def _next_nth(today: date, day: int) -> date | None:
+    """The next date (from today) that is the `day`th of a month, e.g. "the 31st"."""
+    year, month = today.year, today.month
+    for _ in range(12):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            candidate = None
+        if candidate is not None and candidate >= today:
+            return candidate
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return None
+
+
+def _year(text: str | None) -> int | None:
+    return int(text) if text else None
 
 
 def parse_day_request(text: str, today: date) -> DayRequest | None:
@@ -122,15 +154,14 @@ def parse_day_request(text: str, today: date) -> DayRequest | None:
         saturday = today + timedelta(days=(5 - today.weekday()) % 7)
         return DayRequest(saturday, saturday + timedelta(days=1), part)
     if single is None and (m := _DAY_MONTH.search(lowered)):
-        single = _future_date(today, MONTHS[m.group(2)], int(m.group(1)))
+        single = _future_date(today, MONTHS[m.group(2)], int(m.group(1)), _year(m.group(3)))
     if single is None and (m := _MONTH_DAY.search(lowered)):
-        single = _future_date(today, MONTHS[m.group(1)], int(m.group(2)))
+        single = _future_date(today, MONTHS[m.group(1)], int(m.group(2)), _year(m.group(3)))
     if single is None and (m := _NUMERIC.search(lowered)):
-        single = _future_date(today, int(m.group(2)), int(m.group(1)))  # UK: day/month
+        # UK order: day/month
+        single = _future_date(today, int(m.group(2)), int(m.group(1)), _year(m.group(3)))
     if single is None and (m := _THE_NTH.search(lowered)):
-        day = int(m.group(1))
-        month = today.month if day >= today.day else today.month % 12 + 1
-        single = _future_date(today, month, day)
+        single = _next_nth(today, int(m.group(1)))
     if single is None and (m := _WEEKDAY.search(lowered)):
         ahead = (WEEKDAYS[m.group(1)] - today.weekday()) % 7
         if ahead == 0 and not re.search(r"\btoday\b", lowered):

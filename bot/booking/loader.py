@@ -14,6 +14,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from bot.booking.availability import working_window
 from bot.booking.models import MODES, Advisor, AvailabilityException, Hub, WorkingHours
 from bot.db import create_schema, session_scope
 from bot.schedule import LONDON, parse_byday
@@ -45,11 +46,17 @@ def load_advisors(engine: Engine, path: Path) -> int:
                 advisor = Advisor(display_name=raw["name"])
                 session.add(advisor)
             advisor.modes, advisor.active = ",".join(modes), bool(raw.get("active", True))
-            advisor.hours = [
-                WorkingHours(weekday=day, starts=h["start"], ends=h["end"], hub_id=h.get("hub"))
-                for h in raw.get("hours", [])
-                for day in parse_byday(h["days"])
-            ]
+            hours = []
+            for h in raw.get("hours", []):
+                try:  # unquoted 09:30 is a number to YAML 1.1: say so instead of storing it
+                    starts, ends = working_window(h["start"], h["end"])
+                except ValueError as error:
+                    raise ValueError(f"advisor {raw['name']!r}: {error} (quote times)") from None
+                hours += [
+                    WorkingHours(weekday=day, starts=starts, ends=ends, hub_id=h.get("hub"))
+                    for day in parse_byday(h["days"])
+                ]
+            advisor.hours = hours
             advisor.exceptions = [
                 AvailabilityException(
                     starts_at=_aware(e["from"]), ends_at=_aware(e["to"]), reason=e.get("reason", "")

@@ -2,19 +2,39 @@
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
+from phonenumbers import (
+    Leniency,
+    NumberParseException,
+    PhoneNumberFormat,
+    PhoneNumberMatcher,
+    PhoneNumberType,
+)
 
 
 def normalise_phone(text: str, region: str = "GB") -> str | None:
-    """E.164 ("+447700900123") for a valid number, else None. UK is the default region."""
+    """E.164 ("+447400123456") for one valid number in `text`, else None. UK is the default.
+
+    The number may sit in a sentence ("it's 07400 123456 thanks"). Letters are never dialled:
+    `phonenumbers.parse` alone reads "07400 CALLME" as a real number. Two different numbers
+    are refused rather than guessed between.
+    """
     candidate = text.strip()
-    if not candidate or len(candidate) > 40:
+    if not candidate or len(candidate) > 100:
         return None
-    try:
-        number = phonenumbers.parse(candidate, region)
-    except NumberParseException:
+    numbers = [m.number for m in PhoneNumberMatcher(candidate, region, leniency=Leniency.VALID)]
+    if not numbers and not re.search(r"[^\d\s+().\-]", candidate):
+        # Digits only, but not as the matcher likes them (e.g. no leading 0): parse directly.
+        try:
+            numbers = [phonenumbers.parse(candidate, region)]
+        except NumberParseException:
+            return None
+    found = {phonenumbers.format_number(n, PhoneNumberFormat.E164) for n in numbers}
+    if len(found) != 1:
         return None
+    number = numbers[0]
     if not phonenumbers.is_valid_number(number):
         return None
     if phonenumbers.number_type(number) in (
@@ -22,7 +42,7 @@ def normalise_phone(text: str, region: str = "GB") -> str | None:
         PhoneNumberType.SHARED_COST,
     ):
         return None  # an advisor won't call a premium-rate number
-    return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+    return found.pop()
 
 
 def spoken_phone(e164: str) -> str:

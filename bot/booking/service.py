@@ -7,16 +7,18 @@ slots, never an error. A person may hold only a few future bookings (abuse prote
 
 from __future__ import annotations
 
+import random
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from bot.booking.availability import Slot, SlotRules, free_slots
+from bot.booking.availability import Slot, SlotRules, free_slots, still_offered
 from bot.booking.models import Booking, BookingDraft, CallbackRequest, Hub
 from bot.db import session_scope
 
@@ -24,6 +26,7 @@ from bot.db import session_scope
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 REFERENCE_LENGTH = 5
 CONSENT_VERSION = "booking-consent-v1"
+SQLITE_BUSY_RETRIES = 3
 
 
 class BookingError(Exception):
@@ -44,6 +47,10 @@ class TooManyBookings(BookingError):
 
 class NotFound(BookingError):
     pass
+
+
+class _NoLongerOffered(Exception):
+    """The slot passed in is not one this advisor can take now (stale or made up)."""
 
 
 @dataclass(frozen=True)
@@ -123,9 +130,12 @@ def book(
     """Book `request.slot`, or raise SlotTaken / TooManyBookings.
 
     With `replacing`, the old booking (same phone) is cancelled in the same transaction, so a
-    change of time either happens whole or not at all.
+    change of time either happens whole or not at all. The slot is checked again first: it
+    was offered earlier in the conversation (leave, the clock or someone else may have taken
+    it since), and a slot token could be made up.
     """
-    for _attempt in range(5):  # only a reference collision retries
+    busy_retries = 0
+    for _attempt in range(5 + SQLITE_BUSY_RETRIES):  # a reference collision or a busy SQLite
         try:
             with session_scope(engine) as session:
                 existing = _future_bookings(session, request.phone, now)
@@ -139,6 +149,8 @@ def book(
                     old.status, old.cancelled_at = "cancelled", now
                     old.cancel_reason = "changed by the person"
                     session.flush()
+                if not still_offered(session, request.slot, request.mode, now, rules):
+                    raise _NoLongerOffered
                 booking = Booking(
                     reference=new_reference(),
                     advisor_id=request.slot.advisor_id,
@@ -164,8 +176,16 @@ def book(
                         session.delete(draft)
                 session.refresh(booking)
                 return _view(booking)
-        except IntegrityError as error:
-            if "reference" in str(error.orig).lower():
+        except OperationalError as error:
+            # SQLite has one writer at a time; past its busy timeout under a burst of bookings
+            # it says "database is locked". Nothing was written: try again a little later.
+            if "database is locked" not in str(error.orig) or busy_retries >= SQLITE_BUSY_RETRIES:
+                raise
+            busy_retries += 1
+            time.sleep(random.uniform(0.05, 0.5))
+            continue
+        except (IntegrityError, _NoLongerOffered) as error:
+            if isinstance(error, IntegrityError) and "reference" in str(error.orig).lower():
                 continue
             with session_scope(engine) as session:
                 alternatives = free_slots(

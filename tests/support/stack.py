@@ -59,8 +59,13 @@ class Stack:
             rasa_port=self.rasa_port,
             action_port=self.action_port,
             endpoints=self.endpoints,
+            credentials=self.credentials,
             log_dir=self.workdir / "logs",
-            env={"SIGNPOST_DATABASE_URL": self.db_url, "SIGNPOST_VAR_DIR": str(self.workdir)},
+            env={
+                "SIGNPOST_DATABASE_URL": self.db_url,
+                "SIGNPOST_VAR_DIR": str(self.workdir),
+                **self.extra_env,
+            },
             rasa_args=("--enable-api", "--auth-token", self.token),
         )
 
