@@ -23,7 +23,7 @@ from bot.booking.availability import Slot, SlotRules, free_slots, next_free_day
 from bot.booking.dates import in_part, parse_day_request
 from bot.booking.drafts import delete_draft, get_draft, save_draft
 from bot.booking.models import Advisor, Hub
-from bot.booking.phones import normalise_phone, spoken_phone
+from bot.booking.phones import masked_phone, normalise_phone
 from bot.booking.service import (
     BookingRequest,
     NotFound,
@@ -41,6 +41,7 @@ from bot.db import session_scope
 from bot.schedule import LONDON
 
 GIVEN = "given"
+ANOTHER_NUMBER = re.compile(r"\b(another|different|other) (number|phone|mobile)\b")
 ANSWER_PREFIX = "answer:"  # an unread answer, between extract_ and validate_ (never stored)
 CALLBACK = "callback"
 SLOTS_SHOWN = 4
@@ -290,6 +291,15 @@ class ValidateBookingForm(FormValidationAction):
         text = self._answering(tracker, "booking_phone")
         if text is None:
             return {}
+        if latest_intent(tracker) == "use_my_number":
+            # The channel has already put the sender's number in the draft (if it could).
+            draft = await db(get_draft, runtime.engine(), tracker.sender_id)
+            if draft["phone"]:
+                return {"booking_phone": GIVEN}
+            say(dispatcher, wording.ASK_PHONE)
+            return {"booking_phone": None}
+        if ANOTHER_NUMBER.search(text.lower()):
+            return {"booking_phone": None}  # the question is asked again, without the offer
         phone = normalise_phone(text)
         if phone is None:
             say(dispatcher, wording.BAD_PHONE)
@@ -411,8 +421,29 @@ class ActionAskBookingName(_Ask):
     slot, text = "booking_name", wording.ASK_NAME
 
 
-class ActionAskBookingPhone(_Ask):
-    slot, text = "booking_phone", wording.ASK_PHONE
+class ActionAskBookingPhone(Action):
+    """Ask for a number; by text message, offer the number they are texting from."""
+
+    def name(self) -> str:
+        return "action_ask_booking_phone"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        metadata = tracker.latest_message.get("metadata") or {}
+        declined = ANOTHER_NUMBER.search(latest_text(tracker).lower())
+        if metadata.get("sms_number_available") and not declined:
+            say(
+                dispatcher,
+                wording.ASK_USE_THIS_NUMBER,
+                [
+                    {"title": "Yes, use this number", "payload": "/use_my_number"},
+                    {"title": "No, another number", "payload": "another number"},
+                ],
+            )
+        else:
+            say(dispatcher, wording.ASK_PHONE)
+        return []
 
 
 class ActionAskBookingNote(_Ask):
@@ -483,9 +514,8 @@ class ActionBookingSummary(Action):
             tracker.get_slot("booking_mode"),
             advisor,
             hub,
-            draft["name"] or "",
-            spoken_phone(draft["phone"]) if draft["phone"] else "",
-            draft["note"],
+            masked_phone(draft["phone"] or ""),
+            bool(draft["note"]),
         )
         say(
             dispatcher,

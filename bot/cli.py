@@ -9,12 +9,14 @@ import typer
 
 from bot import runtime
 from bot.booking.cli import advisors_app, bookings_app
+from bot.telegram_cli import telegram_app
 
 app = typer.Typer(
     help="Social prescribing signposting assistant.", no_args_is_help=True, add_completion=False
 )
 app.add_typer(advisors_app, name="advisors")
 app.add_typer(bookings_app, name="bookings")
+app.add_typer(telegram_app, name="telegram")
 
 
 @app.command("load-directory")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, create_engine, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 _engines: dict[str, Engine] = {}
@@ -48,8 +49,31 @@ def get_engine(url: str) -> Engine:
         return engine
 
 
+_migrated: set[str] = set()
+_migrate_lock = threading.Lock()
+
+
 def create_schema(engine: Engine) -> None:
-    """Bring the database up to the latest schema by running the Alembic migrations."""
+    """Bring the database up to the latest schema by running the Alembic migrations.
+
+    Once per database per process. Two processes starting on a fresh database at the same
+    moment can race to create the tables; the loser finds them made, so it tries once more
+    (which then finds the database up to date).
+    """
+    key = str(engine.url)
+    if key in _migrated:
+        return
+    with _migrate_lock:
+        if key in _migrated:
+            return
+        try:
+            _upgrade(engine)
+        except DBAPIError:
+            _upgrade(engine)
+        _migrated.add(key)
+
+
+def _upgrade(engine: Engine) -> None:
     from alembic import command
     from alembic.config import Config
 
@@ -64,6 +88,7 @@ def create_schema(engine: Engine) -> None:
 
 def dispose_all() -> None:
     """Close every pooled connection (tests and shutdown)."""
+    _migrated.clear()
     with _lock:
         for engine in _engines.values():
             engine.dispose()

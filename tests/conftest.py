@@ -20,6 +20,23 @@ POSTGRES_ADMIN_URL = os.environ.get(
 )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_var_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """No test touches the developer's own databases under var/: default to a temporary one."""
+    folder = tmp_path_factory.mktemp("var")
+    saved = {key: os.environ.get(key) for key in ("SIGNPOST_VAR_DIR", "SIGNPOST_DATABASE_URL")}
+    os.environ["SIGNPOST_VAR_DIR"] = str(folder)
+    os.environ["SIGNPOST_DATABASE_URL"] = f"sqlite:///{folder / 'signpost.db'}"
+    runtime.reset()
+    yield folder
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    runtime.reset()
+
+
 @pytest.fixture
 def local_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Settings pointing at a fresh SQLite database under tmp_path."""

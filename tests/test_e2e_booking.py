@@ -56,7 +56,9 @@ def _book(stack: Stack, sender: str, phone: str = PHONE) -> str:
     assert "number" in stack.say(sender, NAME)
     assert "anything you'd like the advisor to know" in stack.say(sender, phone)
     summary = stack.say(sender, "no")
-    assert chosen in summary and NAME in summary and "Shall I book it?" in summary
+    ending = f"ending {phone.replace(' ', '')[-3:]}"
+    assert chosen in summary and ending in summary and "Shall I book it?" in summary
+    assert NAME not in summary  # replies are kept in the history: no personal details
     confirmation = stack.say(sender, "yes")
     assert f"You're booked: {chosen}, a phone call from" in confirmation
     return _reference(confirmation)
@@ -69,9 +71,11 @@ def test_book_then_cancel_in_the_same_conversation(stack: Stack) -> None:
     assert (booking.name, booking.phone, booking.status) == (NAME, E164, "confirmed")
     assert booking.need == "money" and booking.consent_version
 
-    # Nothing personal in the conversation itself: slots hold only "given" markers.
+    # Nothing personal in the conversation's slots ("given" markers only) or in the replies.
     slots = json.dumps(stack.slots(sender))
     assert "0151" not in slots and "4960123" not in slots and '"Jo"' not in slots
+    replies = json.dumps(stack.bot_texts(sender))
+    assert "496 0123" not in replies and "4960123" not in replies and " Jo" not in replies
 
     assert "Shall I cancel" in stack.say(sender, "cancel my appointment")
     assert "cancelled" in stack.say(sender, "yes")

@@ -7,6 +7,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 import bot.booking.models
+import bot.channels.sms.store
+import bot.channels.telegram.store
 import bot.directory.models
 import bot.events  # noqa: F401
 from bot.db import create_schema, get_engine

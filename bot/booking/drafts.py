@@ -36,3 +36,14 @@ def get_draft(engine: Engine, conversation_id: str) -> dict[str, str | None]:
 def delete_draft(engine: Engine, conversation_id: str) -> None:
     with session_scope(engine) as session:
         session.execute(delete(BookingDraft).where(BookingDraft.conversation_id == conversation_id))
+
+
+def save_sender_number(conversation_id: str, number: str) -> None:
+    """A channel hands over the number the person is writing from, after they chose "use this
+    number" for a booking: it goes into their booking draft, never into the conversation."""
+    from bot import runtime  # the channel process builds the engine lazily, on first use
+    from bot.booking.phones import normalise_phone
+
+    phone = normalise_phone(number)
+    if phone is not None:
+        save_draft(runtime.engine(), conversation_id, phone=phone)

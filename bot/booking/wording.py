@@ -20,6 +20,7 @@ ASK_CONSENT = (
 )
 ASK_NAME = "What should the advisor call you? A first name or a nickname is fine."
 ASK_PHONE = "What number should the advisor use to reach you?"
+ASK_USE_THIS_NUMBER = "Shall the advisor use the number you're texting from?"
 ASK_NOTE = (
     "Is there anything you'd like the advisor to know before you talk? A few words is "
     "plenty, or say no."
@@ -86,16 +87,21 @@ def how(view: BookingView) -> str:
 
 
 def summary(
-    slot: Slot, mode: str, advisor: str, hub: str | None, name: str, phone: str, note: str | None
+    slot: Slot, mode: str, advisor: str, hub: str | None, phone_masked: str, note_given: bool
 ) -> str:
+    """The read-back. It never repeats the name, number or note in full: replies are kept in
+    the conversation history, which must hold no personal details."""
     what = {
         "phone": f"a phone call from {advisor}",
         "video": f"a video call with {advisor}",
         "in_person": f"in person with {advisor} at {hub}",
     }[mode]
-    lines = [f"Here's what I've got:\n\n{when(slot)}, {what}.", f"Name: {name}", f"Phone: {phone}"]
-    if note:
-        lines.append(f"Note for the advisor: {note}")
+    lines = [
+        f"Here's what I've got:\n\n{when(slot)}, {what}.",
+        f"We'll use the number {phone_masked}.",
+    ]
+    if note_given:
+        lines.append("Your note will go to the advisor.")
     return "\n".join(lines) + "\n\nShall I book it?"
 
 

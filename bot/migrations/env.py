@@ -6,6 +6,8 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 import bot.booking.models
+import bot.channels.sms.store
+import bot.channels.telegram.store
 import bot.directory.models
 import bot.events  # noqa: F401
 from bot.config import get_settings

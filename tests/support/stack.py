@@ -87,3 +87,11 @@ class Stack:
             f"{self.url}/conversations/{sender}/tracker?token={self.token}", timeout=10
         ) as response:
             return json.loads(response.read())["slots"]
+
+    def bot_texts(self, sender: str) -> list[str]:
+        """Everything the assistant said in this conversation, from the tracker."""
+        with urllib.request.urlopen(
+            f"{self.url}/conversations/{sender}/tracker?token={self.token}", timeout=10
+        ) as response:
+            events = json.loads(response.read())["events"]
+        return [e.get("text") or "" for e in events if e.get("event") == "bot"]
