@@ -47,7 +47,7 @@ class ActionIdentifyNeed(Action):
         ]
         parts = [wording.ACKNOWLEDGEMENTS[need]]
         if need == "domestic_abuse":
-            parts.append(domestic_abuse_note())
+            parts += [domestic_abuse_note(), wording.ABUSE_PRIVACY]
         if len(needs) > 1:
             parts.append(wording.two_needs_note(needs[0], needs[1]))
         if not tracker.get_slot("disclaimer_shown"):

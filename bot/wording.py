@@ -37,6 +37,13 @@ ACKNOWLEDGEMENTS: dict[str, str] = {
     "learning": "Let's find a course for you. Lots of them are free.",
 }
 
+# After the domestic abuse helpline numbers: someone else may read this screen.
+ABUSE_PRIVACY = (
+    "If someone else might see this chat, you can delete it when you're done. On our website, "
+    "the \"Leave this site quickly\" button takes you to another site at once. We won't "
+    "message you about this unless you ask."
+)
+
 ASK_LOCATION = (
     "Whereabouts are you? A postcode like L9 1AA, or just the first part (L9), is fine. "
     "Or tell me your area, like Bootle or Southport."

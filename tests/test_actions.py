@@ -193,3 +193,17 @@ async def test_crisis_mid_question_pauses_it_and_gives_the_numbers(local_env: Pa
     assert slots_of(events)["paused_loop"] == "location_form"
     assert [b["payload"] for b in messages[0]["buttons"]] == ["/affirm", "/deny"]
     assert crisis_lines()  # the numbers come from the data file
+
+
+async def test_abuse_at_home_gets_the_helpline_and_privacy_advice(local_env: Path) -> None:
+    messages, events = await run(
+        ActionIdentifyNeed(),
+        tracker("my partner controls all my money and hits me", "need_domestic_abuse"),
+    )
+    text = messages[0]["text"]
+    helpline = next(
+        line for line in crisis_lines() if line.id == "national_domestic_abuse_helpline"
+    )
+    assert helpline.number in text and "999" in text and "55" in text
+    assert "Leave this site quickly" in text and "delete it" in text
+    assert slots_of(events)["need"] == "domestic_abuse"
