@@ -38,7 +38,8 @@ from bot.booking.service import (
     utc_now,
 )
 from bot.db import session_scope
-from bot.schedule import LONDON
+from bot.opening_hours import out_of_hours_message, service_status
+from bot.schedule import LONDON, now_london
 
 GIVEN = "given"
 ANOTHER_NUMBER = re.compile(r"\b(another|different|other) (number|phone|mobile)\b")
@@ -612,7 +613,7 @@ class ActionBookingDeclined(Action):
 
 
 class ActionStartBooking(Action):
-    """Before the form: offer (not force) a person, and start clean."""
+    """Before the form: when the hubs are closed say so, with the 24/7 options; start clean."""
 
     def name(self) -> str:
         return "action_start_booking"
@@ -620,6 +621,9 @@ class ActionStartBooking(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        status = await db(service_status, runtime.engine(), now_london())
+        if not status.open_now:
+            say(dispatcher, out_of_hours_message(status, ask=False))
         say(
             dispatcher,
             "Let's book a time to talk with an advisor. It's free, and you can cancel any time.",

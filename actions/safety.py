@@ -34,14 +34,23 @@ class ActionCrisisResponse(Action):
     ) -> list[EventType]:
         kind = crisis_kind(parse_extra(tracker, "safety"), latest_text(tracker))
         reply = crisis_reply(kind)
+        # Whatever yes/no was pending (book it? an advisor?) is off: a "yes" now must not book.
+        events: list[EventType] = [
+            SlotSet("booking_stage", None),
+            SlotSet("advisor_offered", False),
+        ]
         loop = tracker.active_loop_name
+        if loop:
+            events += [ActiveLoop(None), SlotSet("requested_slot", None)]
+        elif tracker.get_slot("booking_stage") == "confirming":
+            loop = "booking_form"  # all answered: resuming reads the booking back again
         if not loop:
             say(dispatcher, reply)
             # Any question paused by an earlier crisis stays closed (the rules expect this).
-            return [SlotSet("paused_loop", None)]
+            return [*events, SlotSet("paused_loop", None)]
         # Never drop straight back into a half-finished question: pause it and ask.
         say(dispatcher, f"{reply}\n\n{wording.RESUME_OFFER}", YES_NO)
-        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("paused_loop", loop)]
+        return [*events, SlotSet("paused_loop", loop)]
 
 
 class ActionResumeAfterCrisis(Action):

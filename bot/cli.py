@@ -9,6 +9,7 @@ import typer
 
 from bot import runtime
 from bot.booking.cli import advisors_app, bookings_app
+from bot.crisis_cli import crisis_app
 from bot.telegram_cli import telegram_app
 
 app = typer.Typer(
@@ -17,6 +18,7 @@ app = typer.Typer(
 app.add_typer(advisors_app, name="advisors")
 app.add_typer(bookings_app, name="bookings")
 app.add_typer(telegram_app, name="telegram")
+app.add_typer(crisis_app, name="crisis-lines")
 
 
 @app.command("load-directory")

@@ -57,11 +57,13 @@ class DeterministicLayer(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        # Below this confidence the model's need is not trusted over the detector's.
-        return {"need_confidence": 0.5}
+        # need_confidence: below it the model's need is not trusted over the detector's.
+        # model_crisis_confidence: a crisis heard by the model alone counts from here up.
+        return {"need_confidence": 0.5, "model_crisis_confidence": 0.95}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.need_confidence = float(config.get("need_confidence", 0.5))
+        self.model_crisis = float(config.get("model_crisis_confidence", 0.95))
 
     @classmethod
     def create(
@@ -90,6 +92,11 @@ class DeterministicLayer(GraphComponent, IntentClassifier):
         message.set("detected_needs", needs, add_to_output=True)
         intent = message.get(INTENT) or {}
         name, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
+        if not safety.is_crisis and name == CRISIS_INTENT and confidence < self.model_crisis:
+            # Only the model heard a crisis, and not surely: the safety check's phrases found
+            # nothing. Measured on hard negatives ("end my tenancy", "taken my tablets for
+            # today"), trusting the model below this bar alarms far too often (docs/safety).
+            name, confidence = self._demote(message)
         if safety.is_crisis:
             self._override(message, CRISIS_INTENT)
         elif not has_words(text):
@@ -106,6 +113,17 @@ class DeterministicLayer(GraphComponent, IntentClassifier):
             return name in _OVERRULABLE or confidence < self.need_confidence
         # The model heard a need, but weakly, and not one the detector found.
         return confidence < self.need_confidence and model_need not in needs
+
+    @staticmethod
+    def _demote(message: Message) -> tuple[str | None, float]:
+        """Drop `crisis` from the top; the model's next guess becomes the intent."""
+        ranking = [
+            r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != CRISIS_INTENT
+        ]
+        top = ranking[0] if ranking else {"name": FALLBACK_INTENT, "confidence": 1.0}
+        message.set(INTENT, top, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        return top.get("name"), float(top.get("confidence") or 0.0)
 
     @staticmethod
     def _override(message: Message, intent_name: str) -> None:

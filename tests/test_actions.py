@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,17 +13,20 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
+from actions import booking as booking_actions
 from actions.conversation import ActionClarifyNeed, ActionGreet
 from actions.location import ActionAskOutcode, ActionChangeLocation, ValidateLocationForm
 from actions.needs import ActionIdentifyNeed
 from actions.safety import ActionCrisisResponse
 from actions.signposting import ActionSearchServices, ActionServiceDetails, ActionShowMore
 from bot import runtime
+from bot.booking.loader import load_advisors
 from bot.config import REPO_ROOT
 from bot.crisis import crisis_lines
 from bot.db import session_scope
 from bot.directory.loader import load_directory
 from bot.events import NeedEvent
+from bot.schedule import LONDON
 
 # The action server receives the domain as a dict; the file's own structure is the same.
 DOMAIN: dict[str, Any] = yaml.safe_load((REPO_ROOT / "domain.yml").read_text())
@@ -207,3 +211,28 @@ async def test_abuse_at_home_gets_the_helpline_and_privacy_advice(local_env: Pat
     assert helpline.number in text and "999" in text and "55" in text
     assert "Leave this site quickly" in text and "delete it" in text
     assert slots_of(events)["need"] == "domestic_abuse"
+
+
+@pytest.mark.parametrize(
+    ("when", "closed"),
+    [
+        (datetime(2026, 12, 1, 11, 0, tzinfo=LONDON), False),  # a Tuesday morning
+        (datetime(2026, 12, 1, 20, 0, tzinfo=LONDON), True),  # that evening
+        (datetime(2026, 12, 25, 11, 0, tzinfo=LONDON), True),  # Christmas Day
+    ],
+)
+async def test_asking_for_a_person_out_of_hours_says_when_and_gives_24_7_options(
+    directory_loaded: Path, monkeypatch: pytest.MonkeyPatch, when: datetime, closed: bool
+) -> None:
+    load_advisors(runtime.engine(), REPO_ROOT / "resources" / "booking" / "advisors.yml")
+    monkeypatch.setattr(booking_actions, "now_london", lambda: when)
+    messages, _ = await run(booking_actions.ActionStartBooking(), tracker("speak to someone"))
+    text = "\n".join(m["text"] for m in messages)
+    assert "Let's book a time" in text
+    if closed:
+        assert "closed" in text and "opens again" in text
+        for line in crisis_lines():
+            if line.id in ("samaritans", "shout"):
+                assert line.number in text
+    else:
+        assert "closed" not in text
