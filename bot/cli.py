@@ -110,6 +110,7 @@ def up_command(
     typer.echo(
         f"Ready. REST channel: {servers.rasa_url}/webhooks/rest/webhook (logs in {servers.log_dir})"
     )
+    typer.echo(f"Web chat demo page: {servers.rasa_url}/webhooks/web/demo")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         if chat and sys.stdin.isatty():

@@ -29,3 +29,12 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
   echo "$want" > "$stamp"
 fi
+
+# Browser tests: Debian's Chromium (never a downloaded browser) and axe-core from npm.
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "Installing Debian's chromium for the browser tests..."
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+fi
+if [ ! -d tests/browser/node_modules/axe-core ]; then
+  npm ci --prefix tests/browser --no-audit --no-fund --silent
+fi
