@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bot.processes import start_servers
 from tests.support.stack import Stack, free_port
 
 CREDENTIALS = "rest:\nbot.channels.web.WebChatInput:\n"
@@ -38,22 +37,6 @@ class WebStack(Stack):
         credentials.write_text(CREDENTIALS)
         base = {"SIGNPOST_PSEUDONYM_KEY": PSEUDONYM_KEY, "SIGNPOST_WEB_SECRET": WEB_SECRET}
         super().__init__(workdir, credentials=credentials, env={**base, **(env or {})})
-
-    def start(self) -> None:
-        self.servers = start_servers(
-            self.model,
-            rasa_port=self.rasa_port,
-            action_port=self.action_port,
-            endpoints=self.endpoints,
-            credentials=self.credentials,
-            log_dir=self.workdir / "logs",
-            env={
-                "SIGNPOST_DATABASE_URL": self.db_url,
-                "SIGNPOST_VAR_DIR": str(self.workdir),
-                **self.extra_env,
-            },
-            rasa_args=("--enable-api", "--auth-token", self.token),
-        )
 
     @property
     def web(self) -> str:

@@ -13,7 +13,6 @@ from telegram import Update
 
 from bot.channels.telegram.config import SECRET_HEADER, WEBHOOK_PATH
 from bot.privacy.pseudonyms import pseudonymise
-from bot.processes import start_servers
 from tests.channels.fake_telegram import FakeTelegram
 from tests.support.stack import Stack
 
@@ -38,22 +37,6 @@ class TelegramStack(Stack):
             },
         )
         self.fake = fake
-
-    def start(self) -> None:
-        self.servers = start_servers(
-            self.model,
-            rasa_port=self.rasa_port,
-            action_port=self.action_port,
-            endpoints=self.endpoints,
-            credentials=self.credentials,
-            log_dir=self.workdir / "logs",
-            env={
-                "SIGNPOST_DATABASE_URL": self.db_url,
-                "SIGNPOST_VAR_DIR": str(self.workdir),
-                **self.extra_env,
-            },
-            rasa_args=("--enable-api", "--auth-token", self.token),
-        )
 
     @property
     def webhook(self) -> str:

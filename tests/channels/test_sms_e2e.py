@@ -21,7 +21,6 @@ import pytest
 from bot.channels.sms import keywords
 from bot.channels.sms.formatting import is_gsm7, segments
 from bot.privacy.pseudonyms import pseudonymise
-from bot.processes import start_servers
 from tests.channels.fake_twilio import (
     ACCOUNT_SID,
     AUTH_TOKEN,
@@ -61,22 +60,6 @@ class SmsStack(Stack):
             },
         )
         self.twilio = twilio
-
-    def start(self) -> None:
-        self.servers = start_servers(
-            self.model,
-            rasa_port=self.rasa_port,
-            action_port=self.action_port,
-            endpoints=self.endpoints,
-            credentials=self.credentials,
-            log_dir=self.workdir / "logs",
-            env={
-                "SIGNPOST_DATABASE_URL": self.db_url,
-                "SIGNPOST_VAR_DIR": str(self.workdir),
-                **self.extra_env,
-            },
-            rasa_args=("--enable-api", "--auth-token", self.token),
-        )
 
     @property
     def webhook(self) -> str:
