@@ -157,6 +157,9 @@ def test_browser_zoom_at_200_percent_gives_the_full_screen_layout(
         page.goto(web_stack.demo_url)
         chat = Chat(page).open()
         chat.wait_for_greeting()
+        # Measure the settled layout: on a slow machine the 160 ms opening rise can still be
+        # running when the greeting arrives.
+        chat.panel.evaluate("panel => Promise.all(panel.getAnimations().map(a => a.finished))")
         assert chat.panel.bounding_box() == {"x": 0, "y": 0, "width": 640, "height": 400}
         assert page.evaluate(OVERFLOW) == []
     finally:
