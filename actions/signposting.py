@@ -17,9 +17,14 @@ from bot.events import record_need_event
 from bot.schedule import now_london
 from bot.signposting import (
     MORE_INTRO,
+    SERVICE_DATA_KEY,
+    SERVICE_DATA_WANTED,
     SearchOutcome,
+    details_data,
     find_services,
+    national_data,
     page,
+    page_data,
     parse_result_number,
     render_details,
     render_national,
@@ -27,9 +32,20 @@ from bot.signposting import (
     results_intro,
 )
 
+Data = dict[str, Any]
+
 
 def _origin(outcode: str) -> tuple[float, float] | None:
     return runtime.gazetteer().centroid(outcode)
+
+
+def _as_data(tracker: Tracker, data: Data | None) -> dict[str, Any]:
+    """The results as data too, for a channel that asked for them (SMS lays them out itself);
+    other channels get exactly the text they always did."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    if data is None or not metadata.get(SERVICE_DATA_WANTED):
+        return {}
+    return {"json_message": {SERVICE_DATA_KEY: data}}
 
 
 def _result_buttons(first: int, shown: int, more: bool) -> list[dict[str, str]]:
@@ -44,7 +60,9 @@ def _result_buttons(first: int, shown: int, more: bool) -> list[dict[str, str]]:
     return buttons
 
 
-def _search_and_render(need: str, outcode: str, place_label: str) -> tuple[str, SearchOutcome]:
+def _search_and_render(
+    need: str, outcode: str, place_label: str
+) -> tuple[str, SearchOutcome, Data | None]:
     settings = runtime.settings()
     origin = _origin(outcode)
     if origin is None:
@@ -62,9 +80,13 @@ def _search_and_render(need: str, outcode: str, place_label: str) -> tuple[str, 
     now = now_london()
     if outcome.keys:
         cards = directory.cards(page(outcome.keys, 0, settings.page_size), now, origin)
-        return render_page(results_intro(place_label, need, outcome), cards, 1), outcome
+        intro = results_intro(place_label, need, outcome)
+        short = results_intro(place_label, need, outcome, short=True)
+        data = page_data(intro, cards, 1, booking_wording.OFFER, short)
+        return render_page(intro, cards, 1), outcome, data
     cards = directory.cards(list(outcome.national_keys), now)
-    return render_national(cards, place_label, need, outcome.in_area), outcome
+    data = national_data(cards, place_label, need, outcome.in_area, wording.AFTER_DETAILS)
+    return render_national(cards, place_label, need, outcome.in_area), outcome, data
 
 
 class ActionSearchServices(Action):
@@ -82,7 +104,7 @@ class ActionSearchServices(Action):
             say(dispatcher, wording.ASK_LOCATION)
             return []
         label = tracker.get_slot("place_label") or outcode
-        text, outcome = await asyncio.to_thread(_search_and_render, need, outcode, label)
+        text, outcome, data = await asyncio.to_thread(_search_and_render, need, outcode, label)
         size = runtime.settings().page_size
         shown = min(size, len(outcome.keys))
         if outcome.keys:
@@ -90,9 +112,15 @@ class ActionSearchServices(Action):
                 dispatcher,
                 f"{text}\n\n{booking_wording.OFFER}",
                 _result_buttons(1, shown, len(outcome.keys) > shown),
+                **_as_data(tracker, data),
             )
         else:
-            say(dispatcher, f"{text}\n\n{wording.AFTER_DETAILS}", category_buttons()[:4])
+            say(
+                dispatcher,
+                f"{text}\n\n{wording.AFTER_DETAILS}",
+                category_buttons()[:4],
+                **_as_data(tracker, data),
+            )
         return [
             SlotSet("results", list(outcome.keys)),
             SlotSet("results_offset", shown),
@@ -100,13 +128,14 @@ class ActionSearchServices(Action):
         ]
 
 
-def _more(keys: list[str], offset: int, outcode: str) -> str | None:
+def _more(keys: list[str], offset: int, outcode: str) -> tuple[str, Data] | None:
     settings = runtime.settings()
     chunk = page(keys, offset, settings.page_size)
     if not chunk:
         return None
     cards = runtime.directory().cards(chunk, now_london(), _origin(outcode))
-    return render_page(MORE_INTRO, cards, offset + 1)
+    data = page_data(MORE_INTRO, cards, offset + 1, None)
+    return render_page(MORE_INTRO, cards, offset + 1), data
 
 
 class ActionShowMore(Action):
@@ -122,8 +151,8 @@ class ActionShowMore(Action):
         if not keys:
             say(dispatcher, wording.NO_RESULTS_YET, category_buttons()[:4])
             return []
-        text = await asyncio.to_thread(_more, keys, offset, outcode)
-        if text is None:
+        found = await asyncio.to_thread(_more, keys, offset, outcode)
+        if found is None:
             place = tracker.get_slot("place_label") or outcode
             say(
                 dispatcher,
@@ -136,7 +165,9 @@ class ActionShowMore(Action):
             return []
         size = runtime.settings().page_size
         shown = min(size, len(keys) - offset)
-        say(dispatcher, text, _result_buttons(offset + 1, shown, offset + shown < len(keys)))
+        text, data = found
+        buttons = _result_buttons(offset + 1, shown, offset + shown < len(keys))
+        say(dispatcher, text, buttons, **_as_data(tracker, data))
         return [SlotSet("results_offset", offset + shown)]
 
 
@@ -162,17 +193,23 @@ class ActionServiceDetails(Action):
             return []
         outcode = tracker.get_slot("outcode") or ""
 
-        def load() -> str | None:
+        def load() -> tuple[str, Data] | None:
             details = runtime.directory().details(keys[number - 1], now_london(), _origin(outcode))
-            return render_details(number, details) if details else None
+            if details is None:
+                return None
+            return render_details(number, details), details_data(
+                number, details, wording.AFTER_DETAILS
+            )
 
-        text = await asyncio.to_thread(load)
-        if text is None:  # the directory changed since the search
+        found = await asyncio.to_thread(load)
+        if found is None:  # the directory changed since the search
             say(dispatcher, wording.NO_RESULTS_YET, category_buttons()[:4])
             return [SlotSet("results", None), SlotSet("results_offset", 0)]
+        text, data = found
         say(
             dispatcher,
             f"{text}\n\n{wording.AFTER_DETAILS}",
             _result_buttons(1, shown, len(keys) > shown),
+            **_as_data(tracker, data),
         )
         return []

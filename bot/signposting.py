@@ -1,13 +1,16 @@
 """Signposting: find services for a need near a place, and say what was found.
 
 Channel-neutral: it returns plain text (and keys the conversation keeps), which each channel
-then formats (numbered replies on SMS, buttons on Telegram, cards on the web).
+then formats (numbered replies on SMS, buttons on Telegram, cards on the web). A channel that
+lays services out itself (SMS, to fit a turn in one text) asks for the same results as data
+too: `SERVICE_DATA_WANTED` in the message metadata, `*_data` below in the reply's `custom`.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from bot.areas import ServiceAreas
 from bot.directory.search import Card, Details, Directory
@@ -21,6 +24,12 @@ UNCHECKED_NOTE = (
 )
 
 SAMPLE_NOTE = "Note: the local services here are made-up examples for this demo, not real ones."
+
+# Message metadata a channel sets to get results as data as well as text, and the key of that
+# data in the reply's `custom`. Only on request: Rasa's generic channels (REST, shell) would
+# pass an unknown `custom` on to the person as an extra JSON message.
+SERVICE_DATA_WANTED = "service_data"
+SERVICE_DATA_KEY = "signposting"
 
 
 @dataclass(frozen=True)
@@ -139,8 +148,13 @@ def _card_lines(number: int, card: Card) -> str:
     return line
 
 
-def results_intro(place_label: str, need: str, outcome: SearchOutcome) -> str:
-    """The sentence before the first page of local results."""
+def results_intro(place_label: str, need: str, outcome: SearchOutcome, short: bool = False) -> str:
+    """The sentence before the first page of local results (`short`: for a text message)."""
+    if outcome.widened and short:
+        return (
+            f"There wasn't anything very close to {place_label}, so these are up to "
+            f"{outcome.radius_miles:g} miles away:"
+        )
     if outcome.widened:
         return (
             f"There wasn't anything for {LABELS[need]} very close to {place_label}, "
@@ -162,18 +176,25 @@ def render_page(intro: str, cards: list[Card], first_number: int) -> str:
     return text
 
 
-def render_national(cards: list[Card], place_label: str, need: str, in_area: bool) -> str:
-    """Nothing local: say so plainly, then give national helplines."""
+def _national_intro(place_label: str, need: str, in_area: bool, short: bool = False) -> str:
+    if short and in_area:
+        return f"I couldn't find anything near {place_label}. These help anywhere in the UK:"
+    if short:
+        return "I only know local services in Liverpool and Sefton. These help anywhere in the UK:"
     if in_area:
-        intro = (
+        return (
             f"I couldn't find anything for {LABELS[need]} near {place_label}. "
             "Here are some services that help anywhere in the UK:"
         )
-    else:
-        intro = (
-            f"I only know about local services in Liverpool and Sefton, so I don't have "
-            f"any near {place_label}. Here are some that help anywhere in the UK:"
-        )
+    return (
+        f"I only know about local services in Liverpool and Sefton, so I don't have "
+        f"any near {place_label}. Here are some that help anywhere in the UK:"
+    )
+
+
+def render_national(cards: list[Card], place_label: str, need: str, in_area: bool) -> str:
+    """Nothing local: say so plainly, then give national helplines."""
+    intro = _national_intro(place_label, need, in_area)
     lines = []
     for card in cards:
         contact = card.phone or card.text_contact or ""
@@ -239,3 +260,80 @@ def render_details(number: int, details: Details) -> str:
 
 def page(keys: tuple[str, ...] | list[str], offset: int, size: int) -> list[str]:
     return list(keys[offset : offset + size])
+
+
+# --- the same, as data (for a channel that lays services out itself) -------------------------
+
+
+def card_data(number: int, card: Card) -> dict[str, Any]:
+    """One service as a results list shows it; JSON-ready."""
+    return {
+        "number": number,
+        "name": card.name,
+        "organisation": (
+            card.organization
+            if card.organization and card.organization.lower() not in card.name.lower()
+            else None
+        ),
+        "distance_miles": card.distance_miles,
+        "distance": _miles(card.distance_miles) or None,
+        "place": card.place_name,
+        "area": card.area,
+        "status": card.status or None,
+        "phone": card.phone,
+        "text_contact": card.text_contact,
+        "sample": card.sample,
+        "verified": card.verified,
+    }
+
+
+def page_data(
+    intro: str,
+    cards: list[Card],
+    first_number: int,
+    after: str | None,
+    short_intro: str | None = None,
+) -> dict[str, Any]:
+    """What :func:`render_page` says (plus the `after` sentence), as data."""
+    return {
+        "kind": "results",
+        "intro": intro,
+        "intro_short": short_intro or intro,
+        "services": [card_data(first_number + i, card) for i, card in enumerate(cards)],
+        "note": SAMPLE_NOTE if any(card.sample for card in cards) else None,
+        "after": after,
+    }
+
+
+def national_data(
+    cards: list[Card], place_label: str, need: str, in_area: bool, after: str | None
+) -> dict[str, Any] | None:
+    """What :func:`render_national` says, as data; None when there is no helpline to give."""
+    if not cards:
+        return None
+    return {
+        "kind": "national",
+        "intro": _national_intro(place_label, need, in_area),
+        "intro_short": _national_intro(place_label, need, in_area, short=True),
+        "services": [card_data(0, card) for card in cards],
+        "note": UNCHECKED_NOTE if any(not card.verified for card in cards) else None,
+        "after": after,
+    }
+
+
+def details_data(number: int, details: Details, after: str | None) -> dict[str, Any]:
+    """What :func:`render_details` says (plus the `after` sentence), as data."""
+    return {
+        **card_data(number, details),
+        "kind": "details",
+        "description": details.description or None,
+        "address": details.address,
+        "hours": details.hours or None,
+        "phones": [[number_text, description] for number_text, description in details.phones],
+        "website": details.website,
+        "email": details.email,
+        "cost": details.cost,
+        "eligibility": details.eligibility,
+        "accessibility": details.accessibility,
+        "after": after,
+    }

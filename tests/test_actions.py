@@ -236,3 +236,33 @@ async def test_asking_for_a_person_out_of_hours_says_when_and_gives_24_7_options
                 assert line.number in text
     else:
         assert "closed" not in text
+
+
+async def test_results_come_as_data_too_only_when_the_channel_asks(
+    directory_loaded: Path,
+) -> None:
+    """SMS asks (metadata), to fit them in one text; every other channel gets the same reply
+    as ever: the same text and buttons, no data (Rasa's generic channels would show it)."""
+    slots = {"need": "housing", "outcode": "L9", "place_label": "L9"}
+    asked = {"metadata": {"service_data": True}}
+    plain, events = await run(ActionSearchServices(), tracker("L9", "inform_location", slots))
+    data, _ = await run(
+        ActionSearchServices(), tracker("L9", "inform_location", slots, extra=asked)
+    )
+    assert plain[0]["custom"] == {}
+    assert {k: v for k, v in data[0].items() if k != "custom"} == {
+        k: v for k, v in plain[0].items() if k != "custom"
+    }
+    results = data[0]["custom"]["signposting"]
+    assert results["kind"] == "results" and [s["number"] for s in results["services"]] == [1, 2, 3]
+    assert all(s["phone"] in plain[0]["text"] for s in results["services"] if s["phone"])
+
+    slots = {**slots, **slots_of(events)}
+    for action, text, intent in (
+        (ActionShowMore(), "more", "show_more"),
+        (ActionServiceDetails(), "2", "ask_details"),
+    ):
+        plain, _ = await run(action, tracker(text, intent, slots))
+        data, _ = await run(action, tracker(text, intent, slots, extra=asked))
+        assert plain[0]["custom"] == {} and data[0]["custom"]["signposting"]
+        assert data[0]["text"] == plain[0]["text"] and data[0]["buttons"] == plain[0]["buttons"]

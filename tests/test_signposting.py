@@ -12,7 +12,10 @@ from bot.directory.search import Directory
 from bot.schedule import LONDON
 from bot.signposting import (
     SAMPLE_NOTE,
+    details_data,
     find_services,
+    national_data,
+    page_data,
     parse_result_number,
     render_details,
     render_national,
@@ -115,3 +118,40 @@ def test_a_service_at_several_places_is_listed_once(loaded_engine: Engine) -> No
     matches = directory.search("housing", *WALTON, radius=10)
     services = [m.service_id for m in matches]
     assert len(services) == len(set(services))
+
+
+def test_the_same_results_as_data(loaded_engine: Engine) -> None:
+    """What a channel that lays services out itself gets: the words' facts, JSON-ready."""
+    directory = Directory(loaded_engine)
+    outcome = find_services(directory, "money", IN_WALTON, 3, 10, AREAS)
+    cards = directory.cards(list(outcome.keys[:3]), NOW, WALTON)
+    intro = results_intro("L9", "money", outcome)
+    data = page_data(intro, cards, 1, "After.", results_intro("L9", "money", outcome, short=True))
+    text = render_page(intro, cards, 1)
+    assert data["intro"] == intro and data["note"] == SAMPLE_NOTE and data["after"] == "After."
+    for number, (service, card) in enumerate(zip(data["services"], cards, strict=True), 1):
+        assert service["number"] == number and f"{number}. {service['name']}" in text
+        assert service["phone"] == card.phone and service["distance"] in text
+        assert service["status"] == card.status
+
+    details = directory.details(outcome.keys[0], NOW, WALTON)
+    assert details is not None
+    about = details_data(1, details, None)
+    assert about["kind"] == "details" and about["address"] == details.address
+    assert [tuple(p) for p in about["phones"]] == list(details.phones)
+    assert about["website"] == details.website and about["hours"] == details.hours
+
+    far = find_services(directory, "money", IN_LONDON, 3, 10, AREAS)
+    helplines = directory.cards(list(far.national_keys), NOW)
+    national = national_data(helplines, "SW1A", "money", far.in_area, None)
+    assert national is not None and len(national["services"]) == len(helplines)
+    assert national["note"] and len(national["intro_short"]) < len(national["intro"])
+    assert national_data([], "SW1A", "money", far.in_area, None) is None
+
+
+def test_a_widened_search_has_a_short_intro_too(loaded_engine: Engine) -> None:
+    directory = Directory(loaded_engine)
+    outcome = find_services(directory, "carers", IN_SOUTHPORT, 0.01, 25, AREAS)
+    short = results_intro("PR8", "carers", outcome, short=True)
+    assert "PR8" in short and "25 miles" in short
+    assert len(short) < len(results_intro("PR8", "carers", outcome))

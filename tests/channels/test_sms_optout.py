@@ -9,10 +9,11 @@ import pytest
 from sqlalchemy import text
 
 from bot.channels.sms import keywords
-from bot.channels.sms.formatting import Option, is_gsm7, number_options, segments
+from bot.channels.sms.formatting import Option, for_sms, is_gsm7, number_options, segments
 from bot.channels.sms.keywords import Keyword
-from bot.channels.sms.store import OPTIONS_TTL, SmsStateStore, _now, load_state
+from bot.channels.sms.store import OPTIONS_TTL, NumberState, SmsStateStore, _now, load_state
 from bot.db import dispose_all, get_engine
+from bot.privacy.erasure import erase_person
 from bot.privacy.pseudonyms import pseudonymise
 
 PHONE = "+447700900123"
@@ -35,6 +36,13 @@ PHONE = "+447700900123"
         ("HELP", Keyword.HELP),
         ("help?", Keyword.HELP),
         ("info", Keyword.HELP),
+        ("DELETE", Keyword.DELETE),
+        ("delete", Keyword.DELETE),
+        ("Delete my data", Keyword.DELETE),
+        (" delete my data. ", Keyword.DELETE),
+        ("DELETE!", Keyword.DELETE),
+        ("please delete my appointment", None),
+        ("delete the last message", None),
         ("stop texting me", None),
         ("cancel my appointment", None),
         ("CANCEL K7P2Q", None),
@@ -63,6 +71,7 @@ def test_the_replies_are_short_gsm7_texts() -> None:
         keywords.MEDIA_ONLY,
         keywords.EMPTY,
         keywords.SOMETHING_WENT_WRONG,
+        keywords.DELETE_WHILE_STOPPED,
     ):
         assert is_gsm7(reply) and segments(reply) == 1
     for opted_out in (False, True):
@@ -72,6 +81,8 @@ def test_the_replies_are_short_gsm7_texts() -> None:
         assert "person" in help_reply
     assert "START" in keywords.help_text(opted_out=True)
     assert "STOP" in keywords.help_text(opted_out=False)
+    assert "DELETE" in keywords.help_text(opted_out=False)
+    assert "DELETE" not in keywords.help_text(opted_out=True)  # it needs START first
     with_contact = keywords.help_text("call the hub on 0151 496 0100 (Mon to Fri, 9am to 5pm).")
     assert "To talk to a person, call the hub on 0151 496 0100 (Mon to Fri, 9am to 5pm)." in (
         with_contact
@@ -118,6 +129,7 @@ async def test_pending_options_survive_a_restart_and_expire(database_url: str) -
             {"title": "Show more", "payload": "/show_more"},
         ]
     )
+    await SmsStateStore(database_url).ensure(who)  # as before every turn
     await SmsStateStore(database_url).set_options(who, options)
     dispose_all()
     loaded = await SmsStateStore(database_url).load(who)
@@ -129,3 +141,49 @@ async def test_pending_options_survive_a_restart_and_expire(database_url: str) -
 
     await SmsStateStore(database_url).set_options(who, [])
     assert (await SmsStateStore(database_url).load(who)).options == ()
+
+
+@pytest.mark.parametrize(
+    ("contact", "mentions_delete"),
+    [
+        ("", True),
+        ("call the hub on 0151 496 0100, 9am to 5pm", True),
+        ("call the hub\u2019s team on 0151 496 0100", True),  # curly: rewritten, still GSM-7
+        # No room left in two segments for DELETE.
+        ("call the wellbeing hub on 0151 496 0100, Monday to Friday 9am to 5pm", False),
+    ],
+)
+def test_help_mentions_delete_while_it_fits_two_segments(
+    contact: str, mentions_delete: bool
+) -> None:
+    reply = for_sms(keywords.help_text(contact))
+    assert ("DELETE" in reply) is mentions_delete
+    assert "STOP" in reply and is_gsm7(reply) and segments(reply) <= 2
+    stopped = for_sms(keywords.help_text(contact, opted_out=True))
+    assert "START" in stopped and "DELETE" not in stopped and segments(stopped) <= 2
+
+
+async def test_options_are_not_saved_for_a_number_erased_meanwhile(database_url: str) -> None:
+    """Erasure during a turn deletes the row; the options saved after the turn must not bring
+    it back, and the number's next text starts afresh."""
+    who = pseudonymise("sms", PHONE)
+    store = SmsStateStore(database_url)
+    options = number_options([{"title": "Yes, delete it", "payload": "/affirm"}])
+    await store.ensure(who)
+    assert await store.set_options(who, options)
+    assert (await store.load(who)).exists
+
+    engine = get_engine(database_url)
+    report = erase_person(engine, [who])
+    assert report.channel_rows["sms_numbers"] == 1
+
+    assert not await store.set_options(who, [])  # the end of the erasing turn
+    assert not await store.set_options(who, options)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT pseudonym FROM sms_numbers")).fetchall()
+    assert rows == []
+    assert await store.load(who) == NumberState()
+
+    await store.ensure(who)  # the next text
+    assert await store.set_options(who, options)
+    assert list((await store.load(who)).options) == options

@@ -22,12 +22,15 @@ import aiohttp
 import pytest
 from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
+from sqlalchemy import text as sql_text
 
 from bot.channels.sms import keywords
 from bot.channels.sms.channel import TwilioSmsInput
 from bot.channels.sms.conversation import USE_SENDER_NUMBER
 from bot.channels.sms.formatting import is_gsm7, segments
 from bot.channels.sms.settings import SmsSettings
+from bot.db import get_engine
+from bot.privacy.erasure import erase_person
 from bot.privacy.pseudonyms import pseudonymise
 from tests.channels.fake_twilio import (
     ACCOUNT_SID,
@@ -195,7 +198,7 @@ async def test_a_signed_message_reaches_the_assistant_and_the_reply_reaches_twil
     assert message.text == "I can\u2019t pay my rent"
     assert message.sender_id == pseudonymise("sms", PHONE)
     assert message.input_channel == "sms"
-    assert message.metadata == {"sms_number_available": True}
+    assert message.metadata == {"sms_number_available": True, "service_data": True}
     assert "7700900123" not in repr(vars(message))
 
 
@@ -496,6 +499,75 @@ async def test_a_crisis_message_after_stop_still_gets_the_numbers(
     replies = await waiting(twilio, PHONE, 2)
     assert "116 123" in replies[1] and "999" in replies[1]
     assert assistant.received == []
+
+
+@pytest.mark.parametrize("word", ["DELETE", "delete", "Delete my data.", " delete my data "])
+async def test_delete_starts_the_assistants_delete_my_data_conversation(
+    webhook: Webhook, assistant: StandIn, twilio: FakeTwilio, word: str
+) -> None:
+    await webhook.text(PHONE, word)
+    await waiting(twilio, PHONE)
+    assert assistant.texts() == [keywords.DELETE_PAYLOAD]
+    assert assistant.received[0].metadata == {"sms_number_available": True, "service_data": True}
+
+
+async def test_delete_as_a_word_in_a_sentence_or_a_numbered_reply_is_not_the_keyword(
+    webhook: Webhook, assistant: StandIn, twilio: FakeTwilio
+) -> None:
+    await webhook.text(PHONE, "how do I delete my booking")
+    await webhook.idle()
+    assert assistant.texts() == ["how do I delete my booking"]
+
+
+async def test_delete_after_stop_says_how_and_reaches_nothing(
+    webhook: Webhook, assistant: StandIn, twilio: FakeTwilio
+) -> None:
+    await webhook.text(PHONE, "STOP")
+    await webhook.text(PHONE, "delete")
+    replies = await waiting(twilio, PHONE, 2)
+    assert replies == [keywords.STOPPED, keywords.DELETE_WHILE_STOPPED]
+    assert assistant.received == []
+
+
+async def test_a_number_erased_during_a_turn_stays_erased_and_can_start_again(
+    make_channel: Callable[..., TwilioSmsInput], twilio: FakeTwilio, tmp_path: Path
+) -> None:
+    """The assistant's erasure (bot/privacy/erasure.py) deletes the number's row while the
+    turn runs; the options saved after the turn must not bring it back."""
+    database_url = f"sqlite:///{tmp_path / 'sms.db'}"  # the channel's, see make_channel
+    who = pseudonymise("sms", PHONE)
+
+    async def answer(message: UserMessage) -> list[dict]:
+        if message.text == keywords.DELETE_PAYLOAD:
+            buttons = [
+                {"title": "Yes, delete it", "payload": "/affirm"},
+                {"title": "No, keep it", "payload": "/deny"},
+            ]
+            return [{"text": "Shall I delete it all now?", "buttons": buttons}]
+        if message.text == "/affirm":
+            await asyncio.to_thread(erase_person, get_engine(database_url), [message.sender_id])
+            return [{"text": "Done. I've deleted everything."}]
+        return [{"text": f"You said: {message.text}", "buttons": CATEGORY_BUTTONS}]
+
+    def rows() -> list[tuple]:
+        with get_engine(database_url).connect() as connection:
+            return connection.execute(sql_text("SELECT * FROM sms_numbers")).fetchall()
+
+    assistant = StandIn(answer=answer)
+    async with serve(make_channel(), assistant) as hook:
+        await hook.text(PHONE, "DELETE")
+        assert "Reply 1 or 2:\n1 Yes, delete it" in (await waiting(twilio, PHONE, 1))[0]
+        await hook.text(PHONE, "1")
+        assert (await waiting(twilio, PHONE, 2))[1] == "Done. I've deleted everything."
+        await hook.idle()
+        assert rows() == []  # nothing about the number is left
+
+        await hook.text(PHONE, "hello")
+        assert (await waiting(twilio, PHONE, 3))[2].startswith("You said: hello")
+        await hook.text(PHONE, "2")  # the new options are remembered again
+        await hook.idle()
+    assert assistant.texts() == [keywords.DELETE_PAYLOAD, "/affirm", "hello", "/need_housing"]
+    assert [row[0] for row in rows()] == [who]
 
 
 # --- awkward messages -------------------------------------------------------------------------

@@ -20,13 +20,15 @@ from typing import Any, Protocol
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from bot.channels.sms import keywords
-from bot.channels.sms.formatting import choose, compose_turn, for_sms
+from bot.channels.sms.compact import shorter_forms
+from bot.channels.sms.formatting import Reply, choose, compose_turn, for_sms
 from bot.channels.sms.keywords import Keyword
 from bot.channels.sms.store import SmsStateStore
 from bot.channels.sms.twilio_client import RecipientUnsubscribed, SendError
 from bot.crisis import crisis_reply
 from bot.privacy.pseudonyms import pseudonymise
 from bot.safety import assess
+from bot.signposting import SERVICE_DATA_KEY, SERVICE_DATA_WANTED
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +39,9 @@ MAX_BODY = 2000
 # choosing it hands the number to the booking, with the person's consent, before the
 # assistant sees the answer.
 USE_SENDER_NUMBER = "/use_my_number"
-# Metadata on every SMS message, so the booking form knows it can offer that button.
-METADATA = {"sms_number_available": True}
+# Metadata on every SMS message: the booking form can offer that button, and the signposting
+# actions send their results as data too, which compact.py lays out to fit one text.
+METADATA = {"sms_number_available": True, SERVICE_DATA_WANTED: True}
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 NumberHandoff = Callable[[str, str], Any]  # (conversation id, phone number), sync or async
@@ -100,20 +103,26 @@ class TurnCollector(OutputChannel):
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         self.messages.append({"text": text})
 
-    def texts_and_buttons(self) -> tuple[list[str], list[dict]]:
-        """The turn's texts in order, and the last set of buttons (those are still current)."""
-        texts: list[str] = []
+    def replies_and_buttons(self) -> tuple[list[Reply], list[dict]]:
+        """The turn's replies in order (with shorter forms where they carry service data), and
+        the last set of buttons (those are still current)."""
+        replies: list[Reply] = []
         buttons: list[dict] = []
         for message in self.messages:
-            if message.get("text"):
-                texts.append(str(message["text"]))
+            custom = message.get("custom")
+            shorter = (
+                shorter_forms(custom.get(SERVICE_DATA_KEY)) if isinstance(custom, dict) else ()
+            )
+            text = str(message.get("text") or "") or (shorter[0] if shorter else "")
+            if text:
+                replies.append(Reply(text, shorter))
             for key in ("image", "attachment"):
                 if isinstance(message.get(key), str):
-                    texts.append(message[key])  # a link the phone can open
+                    replies.append(Reply(message[key]))  # a link the phone can open
             offered = message.get("buttons") or message.get("quick_replies")
             if offered:
                 buttons = list(offered)
-        return texts, buttons
+        return replies, buttons
 
 
 class _SenderLocks:
@@ -234,6 +243,10 @@ class SmsConversations:
                 text = keywords.help_text(self.help_contact, opted_out=state.opted_out)
                 await self._send(inbound, [for_sms(text)])
             return
+        if word is Keyword.DELETE and state.opted_out:
+            # Deleting needs a "yes" asked by text, and texts are stopped: say how instead.
+            await self._send(inbound, [keywords.DELETE_WHILE_STOPPED])
+            return
         if state.opted_out:
             await self._while_opted_out(inbound)
             return
@@ -243,10 +256,16 @@ class SmsConversations:
             await self._send(inbound, [nothing])
             return
 
-        text = inbound.body.strip()
-        text = choose(text, state.options) or text
+        if word is Keyword.DELETE:
+            text = keywords.DELETE_PAYLOAD  # the assistant's "delete my data" conversation
+        else:
+            text = inbound.body.strip()
+            text = choose(text, state.options) or text
         if text.startswith(USE_SENDER_NUMBER):
             await self._hand_off_number(inbound)
+        if not state.exists:
+            # Made before the assistant runs, so an erasure in this turn is not undone after it.
+            await self.store.ensure(who)
 
         collector = TurnCollector()
         try:
@@ -265,9 +284,10 @@ class SmsConversations:
             logger.error("SMS %s: the assistant failed (%s)", who, type(error).__name__)
             await self._send(inbound, [keywords.SOMETHING_WENT_WRONG])
             return
-        texts, buttons = collector.texts_and_buttons()
-        turn = compose_turn(texts, buttons, self.max_segments)
-        await self.store.set_options(who, turn.options)
+        replies, buttons = collector.replies_and_buttons()
+        turn = compose_turn(replies, buttons, self.max_segments)
+        if not await self.store.set_options(who, turn.options):
+            logger.info("SMS %s: erased during this turn, nothing kept", who)
         await self._send(inbound, turn.messages)
 
     async def _while_opted_out(self, inbound: InboundSms) -> None:

@@ -297,6 +297,8 @@ WORD_OPTIONS: dict[str, tuple[str | None, str]] = {
     # No keyword needed: a place sent on its own already means "look there".
     "/change_location": (None, "send another area or postcode to look there"),
 }
+# The same, shorter, for a turn that would not fit in one text otherwise.
+SHORT_WORD_OPTIONS: dict[str, str] = {"/change_location": "send another postcode"}
 
 _NUMBER_WORDS = {
     word: str(n)
@@ -394,8 +396,8 @@ def _join_or(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + f", or {items[-1]}"
 
 
-def describe_options(options: Sequence[Option]) -> str:
-    """The line that tells the person what to reply."""
+def describe_options(options: Sequence[Option], short: bool = False) -> str:
+    """The line that tells the person what to reply (`short`: fewer words, same choices)."""
     if not options:
         return ""
     results = [int(o.key) for o in options if o.kind == "result" and o.key]
@@ -411,11 +413,15 @@ def describe_options(options: Sequence[Option]) -> str:
         lines += [f"{o.key} {o.title}" for o in numbered]
         return "\n".join(lines)
     about = "it" if len(results) == 1 else "one"
-    items = [f"Reply {_number_phrase(sorted(results))} to find out more about {about}"]
+    what = "for details" if short else f"to find out more about {about}"
+    items = [f"Reply {_number_phrase(sorted(results))} {what}"]
     for option in options:
         if option.kind == "word":
             known = WORD_OPTIONS.get(option.payload)
-            items.append(known[1] if known else f'"{option.title}"')
+            if short and option.payload in SHORT_WORD_OPTIONS:
+                items.append(SHORT_WORD_OPTIONS[option.payload])
+            else:
+                items.append(known[1] if known else f'"{option.title}"')
     return _join_or(items) + "."
 
 
@@ -470,6 +476,24 @@ class SmsTurn:
     options: list[Option]
 
 
+@dataclass(frozen=True)
+class Reply:
+    """One thing the assistant said: its words, and shorter forms of it, richest first.
+
+    Shorter forms come from service data (bot/channels/sms/compact.py); other replies,
+    crisis numbers among them, have none and are never shortened.
+    """
+
+    text: str
+    shorter: tuple[str, ...] = ()
+
+    def at(self, level: int) -> str:
+        """Level 0 is the assistant's own words; 1, 2... the shorter forms (the last repeats)."""
+        if level == 0 or not self.shorter:
+            return self.text
+        return self.shorter[min(level, len(self.shorter)) - 1]
+
+
 def for_sms(text: str) -> str:
     """Text ready for a phone: GSM-7 where possible, no indentation, tappable links."""
     lines = [line.strip() for line in text.replace("\r\n", "\n").split("\n")]
@@ -477,12 +501,43 @@ def for_sms(text: str) -> str:
     return tappable(to_gsm7(text))
 
 
-def compose_turn(texts: Sequence[str], buttons: Sequence[dict], max_segments: int = 3) -> SmsTurn:
-    """All the assistant said in one turn, with its last set of buttons, as text messages."""
+def compose_turn(
+    texts: Sequence[str | Reply], buttons: Sequence[dict], max_segments: int = 3
+) -> SmsTurn:
+    """All the assistant said in one turn, with its last set of buttons, as text messages.
+
+    One text if at all possible: the assistant's own words if they fit, else the richest
+    shorter forms that do. If none fit (a long crisis reply, a long echo, ten helplines), the
+    form that needs the fewest texts (the richest of those) is split into several texts at
+    paragraph, line or sentence boundaries; replies without shorter forms, crisis numbers
+    among them, are never shortened.
+    """
     options = number_options(buttons)
-    paragraphs = [t.strip() for t in texts if t and t.strip()]
     prompt = describe_options(options)
+    replies = [r if isinstance(r, Reply) else Reply(r) for r in texts]
+    replies = [r for r in replies if r.text and r.text.strip()]
+    deepest = max((len(r.shorter) for r in replies), default=0)
+    # Only a turn with service data gets shorter forms and the shorter prompt; each level is
+    # tried with the full prompt first (it loses least), then the shorter one.
+    prompts = list(dict.fromkeys([prompt, describe_options(options, short=True)]))
+    bodies = [_body([r.text for r in replies], prompt)]
+    bodies += [
+        _body([r.at(level) for r in replies], each)
+        for level in range(1, deepest + 1)
+        for each in prompts
+    ]
+    # The richest body that goes as one text; else the one that needs the fewest texts.
+    candidates = []
+    for body in bodies:
+        messages = split_message(body, max_segments)
+        if len(messages) <= 1:
+            return SmsTurn(messages, options)
+        candidates.append(messages)
+    return SmsTurn(min(candidates, key=len), options)
+
+
+def _body(texts: Sequence[str], prompt: str) -> str:
+    paragraphs = [t.strip() for t in texts if t and t.strip()]
     if prompt:
         paragraphs.append(prompt)
-    body = for_sms("\n\n".join(paragraphs))
-    return SmsTurn(split_message(body, max_segments), options)
+    return for_sms("\n\n".join(paragraphs))

@@ -4,6 +4,11 @@ numbered options of the last reply (so "2" still means the right thing after a r
 Keyed by the pseudonym (the conversation id), never the phone number. Lives in the project
 database (SQLite locally, PostgreSQL in production). SQLAlchemy is synchronous, so the async
 methods run it in a thread.
+
+Erasure ("delete my data", bot/privacy/erasure.py) deletes a number's row, possibly during
+the very turn that then saves its options. So the row is made before the assistant runs
+(`ensure`) and the options after it only ever update (`set_options`): an erased row stays
+erased, and the person's next text starts afresh.
 """
 
 from __future__ import annotations
@@ -54,6 +59,7 @@ class SmsNumber(Base):
 class NumberState:
     opted_out: bool = False
     options: tuple[Option, ...] = ()
+    exists: bool = False  # whether the number has a row (see `ensure`)
 
 
 _ready: set[str] = set()
@@ -79,35 +85,50 @@ def load_state(engine: Engine, pseudonym: str, now: datetime | None = None) -> N
         options_at = _aware(row.options_at)
         if row.options and options_at and (now or _now()) - options_at < OPTIONS_TTL:
             options = tuple(Option.from_dict(o) for o in json.loads(row.options))
-        return NumberState(bool(row.opted_out), options)
+        return NumberState(bool(row.opted_out), options, exists=True)
 
 
-def _update(engine: Engine, pseudonym: str, **values: object) -> None:
+def _update(engine: Engine, pseudonym: str, create: bool = True, **values: object) -> bool:
+    """Set `values` on the number's row, making it if `create`. False if there was none."""
     _ensure_table(engine)
     for attempt in range(2):
         try:
             with session_scope(engine) as session:
                 row = session.get(SmsNumber, pseudonym)
+                if row is None and not create:
+                    return False
                 if row is None:
                     row = SmsNumber(pseudonym=pseudonym, opted_out=False)
                     session.add(row)
                 for key, value in values.items():
                     setattr(row, key, value)
                 row.updated_at = _now()
-            return
+            return True
         except IntegrityError:
             # Another process created the row between our read and write: update it instead.
             if attempt:
                 raise
+    return True  # not reached: the loop returns or raises
 
 
 def save_opted_out(engine: Engine, pseudonym: str, opted_out: bool) -> None:
     _update(engine, pseudonym, opted_out=opted_out, opted_out_at=_now() if opted_out else None)
 
 
-def save_options(engine: Engine, pseudonym: str, options: Sequence[Option]) -> None:
+def ensure_row(engine: Engine, pseudonym: str) -> None:
+    """Make the number's row if it has none, before the assistant runs (see the docstring)."""
+    _update(engine, pseudonym)
+
+
+def save_options(engine: Engine, pseudonym: str, options: Sequence[Option]) -> bool:
+    """Remember the last reply's options; never recreates a row (an erased number's).
+
+    False if the number has no row (erased meanwhile): nothing is saved.
+    """
     data = json.dumps([o.as_dict() for o in options]) if options else None
-    _update(engine, pseudonym, options=data, options_at=_now() if options else None)
+    return _update(
+        engine, pseudonym, create=False, options=data, options_at=_now() if options else None
+    )
 
 
 class SmsStateStore:
@@ -125,8 +146,11 @@ class SmsStateStore:
             lambda: save_opted_out(get_engine(self.database_url), pseudonym, opted_out)
         )
 
-    async def set_options(self, pseudonym: str, options: Sequence[Option]) -> None:
+    async def ensure(self, pseudonym: str) -> None:
+        await asyncio.to_thread(lambda: ensure_row(get_engine(self.database_url), pseudonym))
+
+    async def set_options(self, pseudonym: str, options: Sequence[Option]) -> bool:
         chosen = list(options)
-        await asyncio.to_thread(
+        return await asyncio.to_thread(
             lambda: save_options(get_engine(self.database_url), pseudonym, chosen)
         )
