@@ -9,7 +9,9 @@ import typer
 
 from bot import runtime
 from bot.booking.cli import advisors_app, bookings_app
+from bot.config import REPO_ROOT
 from bot.crisis_cli import crisis_app
+from bot.privacy.cli import privacy_app
 from bot.telegram_cli import telegram_app
 
 app = typer.Typer(
@@ -19,6 +21,7 @@ app.add_typer(advisors_app, name="advisors")
 app.add_typer(bookings_app, name="bookings")
 app.add_typer(telegram_app, name="telegram")
 app.add_typer(crisis_app, name="crisis-lines")
+app.add_typer(privacy_app, name="privacy")
 
 
 @app.command("load-directory")
@@ -106,7 +109,12 @@ def up_command(
         typer.echo("No model for the current training data: run `signpost train` first.", err=True)
         raise typer.Exit(1)
     typer.echo("Starting the action server and the Rasa server...")
-    servers = start_servers(model, rasa_port=rasa_port, action_port=action_port)
+    servers = start_servers(
+        model,
+        rasa_port=rasa_port,
+        action_port=action_port,
+        logging_config=REPO_ROOT / "logging.yml",
+    )
     typer.echo(
         f"Ready. REST channel: {servers.rasa_url}/webhooks/rest/webhook (logs in {servers.log_dir})"
     )
