@@ -75,57 +75,75 @@ def start_servers(
     env: dict[str, str] | None = None,
     timeout: float = 120.0,
     rasa_args: tuple[str, ...] = (),
+    logging_config: Path | None = None,
+    rasa: bool = True,
+    actions: bool = True,
+    log_suffix: str = "",
 ) -> ServerSet:
-    """Start both servers and wait until each answers. Logs go to `log_dir`."""
+    """Start both servers and wait until each answers. Logs go to `log_dir`.
+
+    `logging_config` (e.g. REPO_ROOT / "logging.yml") is passed to both servers. `rasa=False`
+    or `actions=False` starts only the other one (several Rasa servers can share one action
+    server); `log_suffix` keeps their log files apart ("rasa-server<suffix>.log").
+    """
     log_dir = log_dir or REPO_ROOT / "var" / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     full_env = {**os.environ, "SQLALCHEMY_SILENCE_UBER_WARNING": "1", **(env or {})}
+    # rasa_sdk listens on 0.0.0.0 unless told otherwise: keep it on loopback here.
+    action_env = {"SANIC_HOST": "127.0.0.1", **full_env}
+    logging_args = ("--logging-config-file", str(logging_config)) if logging_config else ()
     servers = ServerSet(rasa_port, action_port, log_dir)
-    action_log = log_dir / "action-server.log"
-    rasa_log = log_dir / "rasa-server.log"
+    action_log = log_dir / f"action-server{log_suffix}.log"
+    rasa_log = log_dir / f"rasa-server{log_suffix}.log"
     try:
-        servers.processes.append(
-            subprocess.Popen(
-                [
-                    _bin("rasa"),
-                    "run",
-                    "actions",
-                    "--actions",
-                    "actions",
-                    "--port",
-                    str(action_port),
-                ],
-                cwd=REPO_ROOT,
-                env=full_env,
-                stdout=action_log.open("ab"),
-                stderr=subprocess.STDOUT,
+        if actions:
+            servers.processes.append(
+                subprocess.Popen(
+                    [
+                        _bin("rasa"),
+                        "run",
+                        "actions",
+                        "--actions",
+                        "actions",
+                        "--port",
+                        str(action_port),
+                        *logging_args,
+                    ],
+                    cwd=REPO_ROOT,
+                    env=action_env,
+                    stdout=action_log.open("ab"),
+                    stderr=subprocess.STDOUT,
+                )
             )
-        )
-        servers.processes.append(
-            subprocess.Popen(
-                [
-                    _bin("rasa"),
-                    "run",
-                    "--model",
-                    str(model),
-                    "--port",
-                    str(rasa_port),
-                    "--endpoints",
-                    str(endpoints or REPO_ROOT / "endpoints.yml"),
-                    "--credentials",
-                    str(credentials or REPO_ROOT / "credentials.yml"),
-                    "--interface",
-                    "127.0.0.1",
-                    *rasa_args,
-                ],
-                cwd=REPO_ROOT,
-                env=full_env,
-                stdout=rasa_log.open("ab"),
-                stderr=subprocess.STDOUT,
+        if rasa:
+            servers.processes.append(
+                subprocess.Popen(
+                    [
+                        _bin("rasa"),
+                        "run",
+                        "--model",
+                        str(model),
+                        "--port",
+                        str(rasa_port),
+                        "--endpoints",
+                        str(endpoints or REPO_ROOT / "endpoints.yml"),
+                        "--credentials",
+                        str(credentials or REPO_ROOT / "credentials.yml"),
+                        "--interface",
+                        "127.0.0.1",
+                        *logging_args,
+                        *rasa_args,
+                    ],
+                    cwd=REPO_ROOT,
+                    env=full_env,
+                    stdout=rasa_log.open("ab"),
+                    stderr=subprocess.STDOUT,
+                )
             )
-        )
-        _wait_for(f"{servers.action_url}/health", servers.processes, timeout, action_log)
-        _wait_for(f"{servers.rasa_url}/", servers.processes, timeout, rasa_log)
+        if actions:
+            _wait_for(f"{servers.action_url}/health", servers.processes, timeout, action_log)
+        if rasa:
+            _wait_for(f"{servers.rasa_url}/", servers.processes, timeout, rasa_log)
     except BaseException:
         servers.stop(kill=True)
         raise

@@ -16,64 +16,29 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bot.booking import wording as booking_wording
 from bot.chat_client import send
-from bot.config import REPO_ROOT
+from tests.support.crisis import (
+    IMMEDIATE,
+    LONG_MESSAGE,
+    SOMEONE_ELSE,
+    SUICIDE,
+    WHEREABOUTS,
+    assert_crisis_reply,
+    is_crisis_reply,
+)
 from tests.support.stack import Stack
 
 pytestmark = pytest.mark.e2e
 
-CRISIS_LINES = Path(REPO_ROOT) / "resources" / "crisis_lines.yml"
-# What each kind of crisis reply must give (issue 7): ids of entries in crisis_lines.yml.
-SUICIDE = ("samaritans", "shout", "nhs_111_mental_health", "emergency_999")
-IMMEDIATE = ("emergency_999",)
-SOMEONE_ELSE = ("emergency_999", "samaritans", "nhs_111_mental_health")
-
-WHEREABOUTS = "Whereabouts are you?"
 FREE_TIMES = re.compile(r"^1\. \w+day \d+ \w+ at \d", flags=re.MULTILINE)
 IDIOM = "this debt is killing me"
-LONG_MESSAGE = (
-    "I'm sorry this is long. I've been behind on my rent since the summer, and the council tax "
-    "people have started sending letters with red writing on them. I owe about two thousand "
-    "pounds across three cards and a catalogue, and every month the minimum payments go up.\n\n"
-    "I went to the jobcentre last week about my universal credit but they said I'd have to wait "
-    "for the next assessment. My hours at work have been cut and I'm choosing between the gas "
-    "and food most weeks. The bailiffs have said they'll come round on Friday.\n\n"
-    "I can't see a way out of any of it and I've started thinking about ending my life."
-)
-
-
-def _lines() -> dict[str, dict]:
-    data = yaml.safe_load(CRISIS_LINES.read_text(encoding="utf-8"))
-    return {line["id"]: line for line in data["lines"]}
-
-
-def _what_to_find(line: dict) -> list[str]:
-    """The number, and for text services the keyword, as the reply must show them."""
-    found = [str(line["number"])]
-    if line.get("keyword"):
-        found.append(str(line["keyword"]))
-    if line.get("option"):
-        found.append(f"option {line['option']}")
-    return found
-
-
-def assert_crisis_reply(first: str, ids: tuple[str, ...], *, silent_code: bool = False) -> None:
-    lines = _lines()
-    for line_id in ids:
-        for expected in _what_to_find(lines[line_id]):
-            assert expected in first, f"{line_id}: {expected!r} not in the first reply:\n{first}"
-    if silent_code:
-        assert f"press {lines['emergency_999']['silent_code']}" in first, first
 
 
 def assert_not_crisis(replies: list[dict]) -> None:
     text = "\n".join(r.get("text", "") for r in replies)
-    samaritans = _lines()["samaritans"]
-    assert str(samaritans["number"]) not in text, f"crisis reply to a non-crisis message:\n{text}"
-    assert samaritans["name"] not in text, text
+    assert not is_crisis_reply(text), f"crisis reply to a non-crisis message:\n{text}"
 
 
 @pytest.fixture(scope="module")
@@ -299,10 +264,8 @@ def test_hard_negatives_at_the_postcode_question_are_not_a_crisis(stack: Stack, 
     assert_not_crisis(_say_all(stack, sender, text))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="HAZ-07: with the action server down, a crisis message gets no reply at all",
-)
+# HAZ-07: the safety net (components/safety_net.py) answers a crisis with the crisis reply
+# when the action server is down.
 def test_crisis_numbers_still_reach_the_person_when_the_action_server_is_down(
     tmp_path: Path,
 ) -> None:

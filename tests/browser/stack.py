@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.support.stack import Stack, free_port
+from tests.support.stack import BASE_CREDENTIALS, Stack, free_port
 
-CREDENTIALS = "rest:\nbot.channels.web.WebChatInput:\n"
+CREDENTIALS = BASE_CREDENTIALS + "bot.channels.web.WebChatInput:\n"
 PSEUDONYM_KEY = "web-tests-pseudonym-key-0123456789abcdef"
 WEB_SECRET = "web-tests-session-secret-0123456789abcdef"
 CHROMIUM = "/usr/bin/chromium"
@@ -32,11 +32,15 @@ AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.j
 class WebStack(Stack):
     """A Stack whose Rasa server has the web channel, with the environment given to it."""
 
-    def __init__(self, workdir: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, workdir: Path, env: dict[str, str] | None = None, db_url: str | None = None
+    ) -> None:
         credentials = workdir / "credentials.yml"
         credentials.write_text(CREDENTIALS)
         base = {"SIGNPOST_PSEUDONYM_KEY": PSEUDONYM_KEY, "SIGNPOST_WEB_SECRET": WEB_SECRET}
-        super().__init__(workdir, credentials=credentials, env={**base, **(env or {})})
+        super().__init__(
+            workdir, credentials=credentials, env={**base, **(env or {})}, db_url=db_url
+        )
 
     @property
     def web(self) -> str:

@@ -14,11 +14,11 @@ from telegram import Update
 from bot.channels.telegram.config import SECRET_HEADER, WEBHOOK_PATH
 from bot.privacy.pseudonyms import pseudonymise
 from tests.channels.fake_telegram import FakeTelegram
-from tests.support.stack import Stack
+from tests.support.stack import BASE_CREDENTIALS, Stack
 
 TOKEN = "4242424242:AAE-fake_token_for_tests_0123456789"
 SECRET = "webhook-secret_for-tests_0123456789abcdef"
-CREDENTIALS = "rest:\nbot.channels.telegram.TelegramInput:\n"
+CREDENTIALS = BASE_CREDENTIALS + "bot.channels.telegram.TelegramInput:\n"
 
 
 class TelegramStack(Stack):

@@ -325,11 +325,13 @@ def test_the_widget_and_demo_page_are_served(stack: WebStack) -> None:
 
 
 def test_production_without_its_secret_answers_503(
-    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path_factory: pytest.TempPathFactory, postgres_database: str
 ) -> None:
+    # Everything production needs (a pseudonym key, PostgreSQL) but the web channel's secret.
     production = WebStack(
         tmp_path_factory.mktemp("web-production"),
         env={"SIGNPOST_ENV": "production", "SIGNPOST_WEB_SECRET": ""},
+        db_url=postgres_database,
     )
     production.start()
     try:

@@ -20,6 +20,12 @@ from bot.geography import Gazetteer
 from bot.modelcache import ensure_model
 from bot.processes import ServerSet, start_servers
 
+# Every stack runs with the safety net first and the checked REST channel (as credentials.yml);
+# channel tests add their own channel after these.
+BASE_CREDENTIALS = (
+    "components.safety_net.SafetyNetInput:\ncomponents.rest_channel.CheckedRestInput:\n"
+)
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -35,13 +41,15 @@ class Stack:
         workdir: Path,
         credentials: Path | None = None,
         env: dict[str, str] | None = None,
+        db_url: str | None = None,
     ) -> None:
         self.workdir = workdir
         self.credentials = credentials
         self.extra_env = env or {}
         self.model, _ = ensure_model()
         self.token = secrets.token_hex(16)
-        self.db_url = f"sqlite:///{workdir / 'signpost.db'}"
+        # The project database: its own SQLite file unless given (e.g. PostgreSQL for production).
+        self.db_url = db_url or f"sqlite:///{workdir / 'signpost.db'}"
         engine = get_engine(self.db_url)
         load_advisors(engine, REPO_ROOT / "resources" / "booking" / "advisors.yml")
         load_directory(engine, REPO_ROOT / "resources" / "directory", Gazetteer.load())
@@ -49,7 +57,9 @@ class Stack:
         self.endpoints = workdir / "endpoints.yml"
         self.endpoints.write_text(
             f"action_endpoint:\n  url: http://127.0.0.1:{self.action_port}/webhook\n"
-            f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {workdir / 'tracker.db'}\n"
+            "tracker_store:\n"
+            "  type: components.redacting_tracker_store.RedactingSQLTrackerStore\n"
+            f"  dialect: sqlite\n  db: {workdir / 'tracker.db'}\n"
         )
         self.servers: ServerSet | None = None
 
@@ -67,6 +77,7 @@ class Stack:
                 **self.extra_env,
             },
             rasa_args=("--enable-api", "--auth-token", self.token),
+            logging_config=REPO_ROOT / "logging.yml",
         )
 
     def stop(self) -> None:
