@@ -48,7 +48,14 @@ CALLBACK = "callback"
 SLOTS_SHOWN = 4
 YES_NO = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
 # Intents that are not an answer to a booking question: the form steps aside for them.
-INTERRUPTIONS = {"crisis", "stop", "start_again", "cancel_booking", "change_booking"}
+INTERRUPTIONS = {
+    "crisis",
+    "stop",
+    "start_again",
+    "cancel_booking",
+    "change_booking",
+    "delete_my_data",
+}
 
 # --- small helpers -----------------------------------------------------------------------
 
@@ -678,7 +685,7 @@ class ValidateLookupForm(FormValidationAction):
     ) -> dict[str, Any]:
         if tracker.get_slot("requested_slot") != "lookup_reference":
             return {}
-        if latest_intent(tracker) in {"crisis", "stop", "start_again"}:
+        if latest_intent(tracker) in {"crisis", "stop", "start_again", "delete_my_data"}:
             return {}
         match = re.search(
             r"\b([A-Za-z0-9]{5})\b",
@@ -696,7 +703,7 @@ class ValidateLookupForm(FormValidationAction):
     ) -> dict[str, Any]:
         if tracker.get_slot("requested_slot") != "lookup_phone":
             return {}
-        if latest_intent(tracker) in {"crisis", "stop", "start_again"}:
+        if latest_intent(tracker) in {"crisis", "stop", "start_again", "delete_my_data"}:
             return {}
         phone = normalise_phone(latest_text(tracker))
         if phone is None:

@@ -17,7 +17,7 @@ from bot.needs import need_from_intent
 
 # Intents that mean "not an answer to the question" unless the text is clearly a place:
 # the form steps aside and the rules for these take over.
-INTERRUPTIONS = {"crisis", "stop", "deny", "start_again", "talk_to_person"}
+INTERRUPTIONS = {"crisis", "stop", "deny", "start_again", "talk_to_person", "delete_my_data"}
 
 
 def location_slots(result: LocationResult) -> dict[str, Any]:

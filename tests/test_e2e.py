@@ -81,6 +81,9 @@ def test_awkward_messages_get_kind_answers(stack: Stack) -> None:
     stack.say(sender, "lonely since my wife died")
     reply = stack.say(sender, "ZZ9 9ZZ")
     assert "postcode" in reply and "Whereabouts" not in reply.split(".")[0]
+    # Rasa's own "/restart" (typed, or sent by a channel) answers and forgets the need.
+    assert "started afresh" in stack.say(sender, "/restart")
+    assert stack.slots(sender)["need"] is None
 
 
 def test_conversation_survives_a_restart(stack: Stack) -> None:

@@ -22,6 +22,7 @@ from bot.privacy.pseudonyms import pseudonymise
 from tests.channels import telegram_updates as tg
 from tests.channels.fake_telegram import Call, FakeTelegram
 from tests.channels.telegram_stack import SECRET, TOKEN, TelegramStack
+from tests.support.crisis import CRISIS_SCENARIOS, assert_crisis_reply
 
 pytestmark = pytest.mark.e2e
 
@@ -180,8 +181,6 @@ def test_awkward_messages_get_kind_answers(
     assert last_text(fake, user) == replies.CONTACT
     stack.post(tg.location_update(user, 48.8566, 2.3522))  # Paris
     assert last_text(fake, user) == replies.LOCATION_FAR
-    stack.post(tg.text_update(user, "/delete"))
-    assert last_text(fake, user) == replies.DELETE_NOT_READY
     stack.post(tg.text_update(user, "/frobnicate"))
     assert last_text(fake, user) == replies.UNKNOWN_COMMAND
     stack.post(tg.text_update(user, "/help"))
@@ -306,3 +305,73 @@ def test_booking_an_advisor_with_inline_buttons(
     assert done.startswith("You're booked")
     reference = stack.slots(pseudonymise("telegram", str(user)))["booking_reference"]
     assert reference and reference in done
+
+
+def test_delete_command_erases_the_conversation_and_booking(
+    stack: TelegramStack, fake: FakeTelegram, user: int
+) -> None:
+    who = pseudonymise("telegram", str(user))
+    stack.post(tg.text_update(user, "I'd like to talk to an advisor"))
+    _tap(stack, fake, user, "Phone call")
+    _tap(stack, fake, user, "1")
+    _tap(stack, fake, user, "/affirm")
+    stack.post(tg.text_update(user, "Marigold"))
+    stack.post(tg.text_update(user, "07123 456780"))
+    _tap(stack, fake, user, "No")
+    assert _tap(stack, fake, user, "/affirm").startswith("You're booked")
+    reference = stack.slots(who)["booking_reference"]
+
+    stack.post(tg.text_update(user, "/delete"))
+    assert "Shall I delete it all now?" in last_text(fake, user)
+    done = _tap(stack, fake, user, "Yes, delete it")
+    assert done.startswith("Done. I've deleted our conversation")
+    assert "is cancelled" in done
+
+    assert stack.user_texts(user) == []  # the conversation is gone from the tracker store
+    engine = get_engine(stack.db_url)
+    with engine.connect() as connection:
+        booking = connection.exec_driver_sql(
+            "SELECT status, name, phone, conversation_id FROM booking WHERE reference = ?",
+            (reference,),
+        ).one()
+        chats = connection.exec_driver_sql(
+            "SELECT count(*) FROM telegram_chats WHERE pseudonym = ?", (who,)
+        ).scalar()
+    assert tuple(booking) == ("cancelled", None, None, None)
+    assert chats == 0
+    # And the person can start again as if new.
+    stack.post(tg.text_update(user, "hiya"))
+    assert stack.user_texts(user) == ["hiya"]
+
+
+def test_delete_can_be_declined(stack: TelegramStack, fake: FakeTelegram, user: int) -> None:
+    stack.post(tg.text_update(user, "can't pay my rent"))
+    stack.post(tg.text_update(user, "/delete"))
+    assert _tap(stack, fake, user, "No, keep it").startswith("OK, I haven't deleted anything")
+    assert stack.user_texts(user) == ["can't pay my rent", "/delete_my_data", "/deny"]
+
+
+# --- issue 7: the crisis reply comes first, in every state ------------------------------------
+
+
+def _say_all(stack: TelegramStack, fake: FakeTelegram, user: int, text: str) -> list[str]:
+    """The messages sent to the person for this one, in order."""
+    before = len(fake.sent_to(user))
+    assert stack.post(tg.text_update(user, text)) == (200, "ok")
+    return [call.params["text"] for call in fake.sent_to(user)[before:]]
+
+
+@pytest.mark.parametrize("state", list(CRISIS_SCENARIOS))
+def test_crisis_reply_comes_first_in_every_state(
+    stack: TelegramStack, fake: FakeTelegram, state: str
+) -> None:
+    scenario = CRISIS_SCENARIOS[state]
+    user = random.randint(10**8, 10**9)  # a new person
+    for step in scenario.steps:
+        replies = _say_all(stack, fake, user, step.says)
+        assert replies, f"no reply to {step.says!r}"
+        if step.expect:
+            assert step.expect in "\n".join(replies), replies
+    replies = _say_all(stack, fake, user, scenario.crisis)
+    assert replies, "no reply to a crisis message"
+    assert_crisis_reply(replies[0], scenario.ids, silent_code=scenario.silent_code)

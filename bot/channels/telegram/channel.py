@@ -51,6 +51,7 @@ GREET = "/greet"
 HELP = "/what_can_you_do"
 STOP = "/stop"
 START_AGAIN = "/start_again"
+DELETE_DATA = "/delete_my_data"
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
@@ -280,7 +281,11 @@ class TelegramInput(InputChannel):
         assert chat_id is not None
         command = incoming.command
         if command == "delete":
-            await self._say(chat_id, replies.DELETE_NOT_READY)
+            if stopped:
+                await self._say(chat_id, replies.DELETE_WHILE_STOPPED)
+            else:
+                # The assistant says what would be deleted and asks to be sure (actions/privacy.py).
+                await self._forward(incoming, pseudonym, DELETE_DATA, on_new_message)
         elif command == "stop":
             await self._store.set_stopped(pseudonym, True)
             if known and not stopped:

@@ -10,7 +10,7 @@ COMMANDS = (
     "You can also send:\n"
     "/start to say hello again\n"
     "/stop to stop all messages from me\n"
-    "/delete to ask about deleting what you've told me\n"
+    "/delete to delete what you've told me\n"
     "/help to see this again"
 )
 
@@ -24,11 +24,9 @@ STILL_STOPPED = (
     "again.\n\nIf you're in danger, call 999. Samaritans are there any time on 116 123."
 )
 
-DELETE_NOT_READY = (
-    "I can't delete our conversation myself yet. That's coming soon.\n\n"
-    "What you've told me is kept under a code, not your Telegram name or number. For now, you "
-    "can delete this chat on your phone (that clears it on your side), and send /stop so I "
-    "don't send you anything else."
+DELETE_WHILE_STOPPED = (
+    "You've stopped messages from me, so I can't ask you to confirm. To delete what you've "
+    "told me, send /start and then /delete."
 )
 
 UNKNOWN_COMMAND = "I don't know that command. " + COMMANDS
