@@ -7,6 +7,7 @@ numbered replies; forged requests reach nothing; STOP holds across a restart.
 from __future__ import annotations
 
 import json
+import random
 import re
 import time
 import urllib.error
@@ -30,6 +31,7 @@ from tests.channels.fake_twilio import (
     incoming,
     sign,
 )
+from tests.support.crisis import CRISIS_SCENARIOS, assert_crisis_reply
 from tests.support.stack import BASE_CREDENTIALS, Stack
 
 pytestmark = pytest.mark.e2e
@@ -311,3 +313,28 @@ def test_the_server_logs_hold_no_phone_numbers(stack: SmsStack) -> None:
     logs = "".join(path.read_text() for path in (stack.workdir / "logs").glob("*.log"))
     assert "SMS webhook: refused" in logs  # the forged requests above were logged...
     assert "7700900" not in logs  # ...but no number (all test numbers are +447700900xxx)
+
+
+# --- issue 7: the crisis reply comes first, in every state ------------------------------------
+
+
+def _texts_for(stack: SmsStack, number: str, text: str) -> list[str]:
+    """The texts sent back for this one, in order."""
+    before = len(stack.twilio.to(number))
+    stack.text(number, text)
+    return stack.twilio.to(number)[before:]
+
+
+@pytest.mark.parametrize("state", list(CRISIS_SCENARIOS))
+def test_crisis_reply_comes_first_in_every_state(stack: SmsStack, state: str) -> None:
+    scenario = CRISIS_SCENARIOS[state]
+    number = f"+4477009{random.randint(0, 99999):05d}"
+    for step in scenario.steps:
+        replies = _texts_for(stack, number, step.says)
+        assert replies, f"no reply to {step.says!r}"
+        if step.expect:
+            assert step.expect in "\n".join(replies), replies
+    replies = _texts_for(stack, number, scenario.crisis)
+    # The first text holds every number needed, written so a basic phone can show it.
+    assert_crisis_reply(replies[0], scenario.ids, silent_code=scenario.silent_code)
+    assert all(is_gsm7(text) for text in replies), replies
