@@ -15,6 +15,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, create_engine, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
@@ -39,9 +40,22 @@ def get_engine(url: str) -> Engine:
         if engine is None:
             parsed = make_url(url)
             if parsed.get_backend_name() == "sqlite":
-                if parsed.database:
+                file_based = parsed.database not in (None, "", ":memory:")
+                if file_based:
                     Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-                engine = create_engine(url, future=True, connect_args={"timeout": 10})
+                # SQLAlchemy 1.4 opens a new SQLite connection (and runs the pragmas above)
+                # for every session; keep a pool of them instead, as 2.0 does for files. A
+                # connection moves between threads (the action server's workers), one at a
+                # time, hence check_same_thread=False.
+                pooling = (
+                    {
+                        "poolclass": QueuePool,
+                        "connect_args": {"timeout": 10, "check_same_thread": False},
+                    }
+                    if file_based
+                    else {"connect_args": {"timeout": 10}}
+                )
+                engine = create_engine(url, future=True, **pooling)
                 _configure_sqlite(engine)
             else:
                 engine = create_engine(url, future=True, pool_pre_ping=True)

@@ -55,7 +55,9 @@ def find_services(
     (phone lines, outreach) cover the person.
     """
     outcode, latitude, longitude = place
-    matches = directory.search(need, latitude, longitude, widen_radius)
+    # Only the nearest MAX_RESULTS can be kept below (near, then area-wide, then further), so
+    # that is all the search has to find: in a city it finds them in a smaller circle.
+    matches = directory.search(need, latitude, longitude, widen_radius, limit=MAX_RESULTS)
     near = [m.key for m in matches if (m.distance_miles or 0.0) <= radius]
     further = [m.key for m in matches if (m.distance_miles or 0.0) > radius]
     widened = not near and bool(further)

@@ -100,14 +100,15 @@ class Location(Base):
     addresses = relationship("Address", back_populates="location")
     accessibility = relationship("Accessibility", back_populates="location")
 
-    __table_args__ = (Index("ix_location_lat_lon", "latitude", "longitude"),)
+    # The search's box query reads only this index: latitude range, then longitude and id.
+    __table_args__ = (Index("ix_location_box", "latitude", "longitude", "id"),)
 
 
 class Address(Base):
     __tablename__ = "address"
 
     id = Column(String(120), primary_key=True)
-    location_id = Column(ForeignKey("location.id", ondelete="CASCADE"), nullable=False)
+    location_id = Column(ForeignKey("location.id", ondelete="CASCADE"), nullable=False, index=True)
     address_1 = Column(String(255), nullable=False)
     city = Column(String(100), nullable=False)
     region = Column(String(100))
@@ -123,7 +124,7 @@ class Accessibility(Base):
     __tablename__ = "accessibility"
 
     id = Column(String(120), primary_key=True)
-    location_id = Column(ForeignKey("location.id", ondelete="CASCADE"), nullable=False)
+    location_id = Column(ForeignKey("location.id", ondelete="CASCADE"), nullable=False, index=True)
     description = Column(Text, nullable=False)
 
     location = relationship("Location", back_populates="accessibility")
@@ -134,11 +135,16 @@ class ServiceAtLocation(Base):
 
     id = Column(String(220), primary_key=True)
     service_id = Column(ForeignKey("service.id", ondelete="CASCADE"), nullable=False, index=True)
-    location_id = Column(ForeignKey("location.id", ondelete="CASCADE"), nullable=False, index=True)
+    location_id = Column(ForeignKey("location.id", ondelete="CASCADE"), nullable=False)
 
     service = relationship("Service", back_populates="service_at_locations")
     location = relationship("Location")
     schedules = relationship("Schedule", back_populates="service_at_location")
+
+    # From a venue to its services without reading the table (the search's second step).
+    __table_args__ = (
+        Index("ix_service_at_location_location_service", "location_id", "service_id"),
+    )
 
 
 class Schedule(Base):

@@ -2,7 +2,11 @@
 
 Search is two steps so a page costs little however big the directory is: `search` returns
 light keys sorted by distance (a bounding-box query on indexed coordinates, then exact
-distances), and `cards` / `details` load what is shown for just those keys.
+distances), and `cards` / `details` load what is shown for just those keys, a page in one go.
+
+The search query starts from the venues in the box (an index range) and checks each one's
+services for the category (an index lookup), so its cost follows how many venues are near
+the person, not how big the directory or the category is (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -11,9 +15,9 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from bot.db import session_scope
 from bot.directory.models import (
@@ -30,6 +34,10 @@ from bot.geography import haversine_miles
 from bot.schedule import Timetable, WeeklySession
 
 MILES_PER_DEGREE_LATITUDE = 69.0
+
+# With a `limit`, search circles of these fractions of the radius in turn, stopping at the
+# first that holds enough services: in a city the nearest few are found in a small box.
+SEARCH_STEPS = (0.3, 1.0)
 
 
 @dataclass(frozen=True)
@@ -119,30 +127,71 @@ class Directory:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def search(self, need: str, latitude: float, longitude: float, radius: float) -> list[Match]:
-        """Local services for `need` within `radius` miles, nearest first."""
+    def search(
+        self,
+        need: str,
+        latitude: float,
+        longitude: float,
+        radius: float,
+        limit: int | None = None,
+    ) -> list[Match]:
+        """Local services for `need` within `radius` miles, nearest first.
+
+        With `limit`, the same as `search(...)[:limit]`, found by trying smaller circles
+        first: once a circle holds `limit` services, nothing outside it can be among the
+        nearest `limit` (each service is placed at its nearest venue).
+        """
+        if limit is None:
+            return self._within(need, latitude, longitude, radius)
+        for step in SEARCH_STEPS:
+            matches = self._within(need, latitude, longitude, radius * step)
+            if len(matches) >= limit or step >= 1.0:
+                return matches[:limit]
+        return []  # pragma: no cover - the last step is the whole radius
+
+    def _within(self, need: str, latitude: float, longitude: float, radius: float) -> list[Match]:
         south, north, west, east = _bounding_box(latitude, longitude, radius)
-        query = (
+        # PostgreSQL would reorder this query by its table statistics; with none yet (a new
+        # database before autovacuum's first ANALYZE) it can pick plans that take minutes
+        # at 100,000 services. OFFSET 0 keeps both subqueries as written on PostgreSQL: the
+        # box first, then one index lookup per venue. SQLite runs it as written anyway.
+        fence = self.engine.dialect.name == "postgresql"
+        term = select(TaxonomyTerm.id).where(TaxonomyTerm.code == need).scalar_subquery()
+        in_category = select(Attribute.link_id).where(
+            Attribute.taxonomy_term_id == term,
+            Attribute.link_type == "service",
+            Attribute.link_id == ServiceAtLocation.service_id,
+        )
+        if fence:
+            in_category = in_category.offset(0)
+        box = (
             select(
                 ServiceAtLocation.service_id,
                 ServiceAtLocation.location_id,
                 Location.latitude,
                 Location.longitude,
-                Service.name,
             )
-            .join(Location, Location.id == ServiceAtLocation.location_id)
-            .join(Service, Service.id == ServiceAtLocation.service_id)
-            .join(
-                Attribute, and_(Attribute.link_id == Service.id, Attribute.link_type == "service")
-            )
-            .join(TaxonomyTerm, TaxonomyTerm.id == Attribute.taxonomy_term_id)
+            .select_from(Location)
+            .join(ServiceAtLocation, ServiceAtLocation.location_id == Location.id)
             .where(
-                TaxonomyTerm.code == need,
-                Service.status == "active",
-                Service.national.is_(False),
                 Location.latitude.between(south, north),
                 Location.longitude.between(west, east),
+                in_category.exists(),
             )
+        )
+        if fence:
+            box = box.offset(0)
+        venues = box.subquery("venues")
+        query = (
+            select(
+                venues.c.service_id,
+                venues.c.location_id,
+                venues.c.latitude,
+                venues.c.longitude,
+                Service.name,
+            )
+            .join_from(venues, Service, Service.id == venues.c.service_id)
+            .where(Service.status == "active", Service.national.is_(False))
         )
         with session_scope(self.engine) as session:
             rows = session.execute(query).all()
@@ -213,91 +262,127 @@ class Directory:
     ) -> list[Card]:
         """Cards for `keys`, in the same order; unknown keys are skipped."""
         with session_scope(self.engine) as session:
-            return [d for d in (self._details(session, key, now, origin) for key in keys) if d]
+            return list(self._load(session, keys, now, origin))
 
     def details(
         self, key: str, now: datetime, origin: tuple[float, float] | None = None
     ) -> Details | None:
         with session_scope(self.engine) as session:
-            return self._details(session, key, now, origin)
+            found = self._load(session, [key], now, origin)
+        return found[0] if found else None
 
-    def _details(
-        self, session: Session, key: str, now: datetime, origin: tuple[float, float] | None
-    ) -> Details | None:
-        service_id, location_id = parse_key(key)
-        service = session.execute(
-            select(Service)
-            .options(
-                selectinload(Service.organization),
-                selectinload(Service.contacts).selectinload(Contact.phones),
-                selectinload(Service.cost_options),
-                selectinload(Service.service_areas),
-                selectinload(Service.schedules),
-            )
-            .where(Service.id == service_id)
-        ).scalar_one_or_none()
-        if service is None:
-            return None
-        location = None
-        schedules = list(service.schedules)
-        if location_id:
-            sal = session.execute(
-                select(ServiceAtLocation)
-                .options(
-                    selectinload(ServiceAtLocation.location).selectinload(Location.addresses),
-                    selectinload(ServiceAtLocation.location).selectinload(Location.accessibility),
-                    selectinload(ServiceAtLocation.schedules),
-                )
-                .where(
-                    ServiceAtLocation.service_id == service_id,
-                    ServiceAtLocation.location_id == location_id,
-                )
-            ).scalar_one_or_none()
-            if sal is None:
-                return None
-            location = sal.location
-            schedules = list(sal.schedules) or schedules
-        timetable = _timetable(service, schedules)
-        distance = None
-        if location is not None and origin is not None:
-            distance = haversine_miles(origin[0], origin[1], location.latitude, location.longitude)
-        phones = tuple((p.number, p.description) for c in service.contacts for p in c.phones)
-        address = None
-        if location is not None and location.addresses:
-            first = location.addresses[0]
-            address = ", ".join(
-                part for part in (first.address_1, first.city, first.postal_code) if part
-            )
-        has_hours = timetable.always_open or timetable.sessions
-        return Details(
-            key=key,
-            name=service.name,
-            organization=service.organization.name,
-            kind=service.kind,
-            distance_miles=distance,
-            place_name=location.name if location is not None else None,
-            phone=phones[0][0] if phones else None,
-            text_contact=service.text_contact,
-            status=timetable.status(now) if has_hours else (service.hours_text or ""),
-            sample=service.sample,
-            national=service.national,
-            verified=service.verified,
-            area=service.service_areas[0].name if service.service_areas else None,
-            description=service.description,
-            address=address,
-            website=service.url or service.organization.website,
-            email=service.email or service.organization.email,
-            hours=timetable.describe() if has_hours else (service.hours_text or ""),
-            cost=service.cost_options[0].option if service.cost_options else None,
-            eligibility=service.eligibility_description,
-            accessibility=(
-                location.accessibility[0].description
-                if location is not None and location.accessibility
-                else None
-            ),
-            phones=phones,
-            source=service.source,
-            source_url=service.source_url,
-            verification_status=service.verification_status,
-            last_verified=service.last_verified.isoformat() if service.last_verified else None,
+    def _load(
+        self,
+        session: Session,
+        keys: list[str],
+        now: datetime,
+        origin: tuple[float, float] | None,
+    ) -> list[Details]:
+        """Details for `keys` (unknown ones skipped), reading all of them in a few queries."""
+        parsed = [parse_key(key) for key in keys]
+        service_ids = sorted({service_id for service_id, _ in parsed})
+        places = sorted({(sid, lid) for sid, lid in parsed if lid})
+        services = {}
+        if service_ids:
+            services = {
+                service.id: service
+                for service in session.execute(
+                    select(Service)
+                    .options(
+                        joinedload(Service.organization),
+                        selectinload(Service.contacts).selectinload(Contact.phones),
+                        selectinload(Service.cost_options),
+                        selectinload(Service.service_areas),
+                        selectinload(Service.schedules),
+                    )
+                    .where(Service.id.in_(service_ids))
+                ).scalars()
+            }
+        venues = {}
+        if places:
+            venues = {
+                (sal.service_id, sal.location_id): sal
+                for sal in session.execute(
+                    select(ServiceAtLocation)
+                    .options(
+                        joinedload(ServiceAtLocation.location).selectinload(Location.addresses),
+                        joinedload(ServiceAtLocation.location).selectinload(Location.accessibility),
+                        selectinload(ServiceAtLocation.schedules),
+                    )
+                    .where(
+                        or_(
+                            *(
+                                and_(
+                                    ServiceAtLocation.service_id == sid,
+                                    ServiceAtLocation.location_id == lid,
+                                )
+                                for sid, lid in places
+                            )
+                        )
+                    )
+                ).scalars()
+            }
+        found = []
+        for key, (service_id, location_id) in zip(keys, parsed, strict=True):
+            service = services.get(service_id)
+            sal = venues.get((service_id, location_id)) if location_id else None
+            if service is not None and (sal is not None or not location_id):
+                found.append(_details(key, service, sal, now, origin))
+        return found
+
+
+def _details(
+    key: str,
+    service: Service,
+    sal: ServiceAtLocation | None,
+    now: datetime,
+    origin: tuple[float, float] | None,
+) -> Details:
+    location = sal.location if sal is not None else None
+    schedules = list(service.schedules)
+    if sal is not None:
+        schedules = list(sal.schedules) or schedules
+    timetable = _timetable(service, schedules)
+    distance = None
+    if location is not None and origin is not None:
+        distance = haversine_miles(origin[0], origin[1], location.latitude, location.longitude)
+    phones = tuple((p.number, p.description) for c in service.contacts for p in c.phones)
+    address = None
+    if location is not None and location.addresses:
+        first = location.addresses[0]
+        address = ", ".join(
+            part for part in (first.address_1, first.city, first.postal_code) if part
         )
+    has_hours = timetable.always_open or timetable.sessions
+    return Details(
+        key=key,
+        name=service.name,
+        organization=service.organization.name,
+        kind=service.kind,
+        distance_miles=distance,
+        place_name=location.name if location is not None else None,
+        phone=phones[0][0] if phones else None,
+        text_contact=service.text_contact,
+        status=timetable.status(now) if has_hours else (service.hours_text or ""),
+        sample=service.sample,
+        national=service.national,
+        verified=service.verified,
+        area=service.service_areas[0].name if service.service_areas else None,
+        description=service.description,
+        address=address,
+        website=service.url or service.organization.website,
+        email=service.email or service.organization.email,
+        hours=timetable.describe() if has_hours else (service.hours_text or ""),
+        cost=service.cost_options[0].option if service.cost_options else None,
+        eligibility=service.eligibility_description,
+        accessibility=(
+            location.accessibility[0].description
+            if location is not None and location.accessibility
+            else None
+        ),
+        phones=phones,
+        source=service.source,
+        source_url=service.source_url,
+        verification_status=service.verification_status,
+        last_verified=service.last_verified.isoformat() if service.last_verified else None,
+    )
