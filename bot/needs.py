@@ -167,7 +167,7 @@ _STRONG: dict[str, tuple[str, ...]] = {
         r"\b(?:gas|electric|electricity|energy|water|phone|broadband|council tax) bill\b",
         r"\b(?:pay|afford|paying|payin) (?:the |my |our )?bill\b",
         r"\bfinal demand\b",
-        r"\bpip\b",
+        r"(?<!toodle )\bpip\b",  # "toodle pip" is goodbye, not the benefit
         r"\buniv\w* cred\w*",
         r"\buc\b",
         r"\b(?:esa|jsa|dwp)\b",
@@ -576,6 +576,7 @@ _STRONG: dict[str, tuple[str, ...]] = {
         r"\bbaby loss\b",
         r"\bwidow\w*",
         r"\b(?:took|taken|take) (?:his|her|their) own life\b",
+        r"\b(?:killed|hanged|hung) (?:himself|herself|themselves|themself)\b",
         r"\b(?:died|lost \w+ (?:\w+ )?to|death by|bereaved by) suicide\b",
         r"\banniversary of (?:\w+ )?(?:\w+ )?death\b",
     ),
@@ -680,7 +681,8 @@ _WEAK: dict[str, tuple[str, ...]] = {
         r"\bstres+\w*",
         r"\boverwhelm\w*",
         rf"\b(?:{_CANT}|not|couldn'?t) cop(?:e|ing)\b",
-        r"\bworr(?:y|ied|ying|ies)\b",
+        # ...but not "don't worry about it", "no worries", "not worried" (reassurance).
+        r"(?<!don't )(?<!dont )(?<!do not )(?<!no )(?<!not )(?<!never )\bworr(?:y|ied|ying|ies)\b",
         r"\bcounsel+(?:ing|or|lor)s?\b",
         r"\bcry(?:ing)?\b",
         r"\bburn(?:t|ed)? ?-?out\b",

@@ -57,12 +57,16 @@ class DeterministicLayer(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        # need_confidence: below it the model's need is not trusted over the detector's.
+        # need_confidence: below it the model's need is not trusted over a different need the
+        #   detector found (the detector is the more precise of the two: docs/nlu-evaluation.md).
+        # intent_confidence: below it a non-need intent (a request for details, "stop", a
+        #   person...) yields to a need the detector found.
         # model_crisis_confidence: a crisis heard by the model alone counts from here up.
-        return {"need_confidence": 0.5, "model_crisis_confidence": 0.95}
+        return {"need_confidence": 0.8, "intent_confidence": 0.5, "model_crisis_confidence": 0.95}
 
     def __init__(self, config: dict[str, Any]) -> None:
-        self.need_confidence = float(config.get("need_confidence", 0.5))
+        self.need_confidence = float(config.get("need_confidence", 0.8))
+        self.intent_confidence = float(config.get("intent_confidence", 0.5))
         self.model_crisis = float(config.get("model_crisis_confidence", 0.95))
 
     @classmethod
@@ -110,8 +114,8 @@ class DeterministicLayer(GraphComponent, IntentClassifier):
         """Whether the phrase detector's need should replace the model's intent."""
         model_need = need_from_intent(name)
         if model_need is None:  # the model heard no need, or was unsure what it heard
-            return name in _OVERRULABLE or confidence < self.need_confidence
-        # The model heard a need, but weakly, and not one the detector found.
+            return name in _OVERRULABLE or confidence < self.intent_confidence
+        # The model heard a need, but not surely, and not one the detector found.
         return confidence < self.need_confidence and model_need not in needs
 
     @staticmethod

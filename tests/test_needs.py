@@ -225,6 +225,20 @@ def test_no_need_in_everyday_messages(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text", ["no worries", "don't worry, i sorted it", "dont worry about that", "i'm not worried"]
+)
+def test_reassurance_is_not_a_wellbeing_need(text: str) -> None:
+    assert detect_needs(text) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["i'm worried sick", "cant stop worrying", "my worries keep me up"]
+)
+def test_worry_still_counts_when_nothing_else_matched(text: str) -> None:
+    assert detect_needs(text) == ["wellbeing"]
+
+
+@pytest.mark.parametrize(
     ("text", "needs"),
     [
         ("i've got a fit note from my gp", ["work"]),  # not physical_activity
@@ -239,6 +253,8 @@ def test_no_need_in_everyday_messages(text: str) -> None:
         ("i'm stressed about the rent", ["housing"]),  # feelings alone don't add a need
         ("so stressed", ["wellbeing"]),  # ...but count when nothing else is there
         ("bereavement counselling", ["bereavement"]),
+        ("my uncle killed himself when i was small", ["bereavement"]),  # bereaved by suicide
+        ("toodle pip", []),  # a goodbye, not the PIP benefit
         ("i need to rent a car", []),  # not housing
         ("the bank locked me out of my account", []),  # not domestic_abuse
         ("after losing my bank card", []),  # not bereavement
