@@ -98,14 +98,22 @@ class Connection:
                 return False
             session_id = new_session_id()
         self.sender_id = pseudonymise(CHANNEL, session_id)
-        # Under the conversation's lock, so a reply being made now either is in this history
-        # or reaches this socket live, never both and never neither.
-        async with self.agent.lock_store.lock(self.sender_id):
-            items = [] if new else await self._handled()
-            # No await from here to the join: a message arriving from another tab now is
-            # either still waiting (so in this history) or echoed to this socket, not both.
-            self._add_waiting(items)
-            self.state.hub.join(self.sender_id, self.ws)
+        try:
+            # Under the conversation's lock, so a reply being made now either is in this
+            # history or reaches this socket live, never both and never neither.
+            async with self.agent.lock_store.lock(self.sender_id):
+                items = [] if new else await self._handled()
+                # No await from here to the join: a message arriving from another tab now is
+                # either still waiting (so in this history) or echoed to this socket, not both.
+                self._add_waiting(items)
+                self.state.hub.join(self.sender_id, self.ws)
+        except Exception as error:
+            # The conversation store or lock store is away. Nothing is lost: the widget keeps
+            # what it shows and its unsent messages, says it is reconnecting, and tries again.
+            logger.warning("web: could not open a session (%s)", type(error).__name__)
+            await self.send({"type": "error", "code": "unavailable", "retry_after": 5})
+            await self.ws.close(CLOSE_UNAVAILABLE, "store unavailable")
+            return False
         count = len(items)
         reset = hello.have > count
         since = 0 if reset else hello.have
