@@ -47,7 +47,10 @@ class ActionIdentifyNeed(Action):
         ]
         parts = [wording.ACKNOWLEDGEMENTS[need]]
         if need == "domestic_abuse":
-            parts += [domestic_abuse_note(), wording.ABUSE_PRIVACY]
+            parts += [
+                domestic_abuse_note(),
+                wording.abuse_privacy(tracker.get_latest_input_channel()),
+            ]
         if len(needs) > 1:
             parts.append(wording.two_needs_note(needs[0], needs[1]))
         if not tracker.get_slot("disclaimer_shown"):

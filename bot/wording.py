@@ -37,12 +37,29 @@ ACKNOWLEDGEMENTS: dict[str, str] = {
     "learning": "Let's find a course for you. Lots of them are free.",
 }
 
-# After the domestic abuse helpline numbers: someone else may read this screen.
+# After the domestic abuse helpline numbers: someone else may read this screen. Each channel
+# gets advice that works there (a quick-exit button exists only on the website).
 ABUSE_PRIVACY = (
     "If someone else might see this chat, you can delete it when you're done. On our website, "
-    "the \"Leave this site quickly\" button takes you to another site at once. We won't "
+    'the "Leave this site quickly" button takes you to another site at once. We won\'t '
     "message you about this unless you ask."
 )
+ABUSE_PRIVACY_BY_CHANNEL = {
+    "sms": (
+        "If someone else might see your phone, you can delete these texts when you're done. "
+        "We won't text you about this unless you ask."
+    ),
+    "telegram": (
+        "If someone else might see your phone, you can delete this chat when you're done. "
+        "We won't message you about this unless you ask."
+    ),
+}
+
+
+def abuse_privacy(channel: str | None) -> str:
+    """How to keep this conversation private, for the channel the person is writing on."""
+    return ABUSE_PRIVACY_BY_CHANNEL.get(channel or "", ABUSE_PRIVACY)
+
 
 ASK_LOCATION = (
     "Whereabouts are you? A postcode like L9 1AA, or just the first part (L9), is fine. "

@@ -39,6 +39,7 @@ def tracker(
     active_loop: str | None = None,
     entities: list | None = None,
     extra: dict | None = None,
+    channel: str | None = None,
 ) -> Tracker:
     message = {
         "text": text,
@@ -50,7 +51,7 @@ def tracker(
         sender_id="test",
         slots={"requested_slot": None, **(slots or {})},
         latest_message=message,
-        events=[],
+        events=[{"event": "user", "text": text, "input_channel": channel}] if channel else [],
         paused=False,
         followup_action=None,
         active_loop={"name": active_loop} if active_loop else {},
@@ -211,6 +212,26 @@ async def test_abuse_at_home_gets_the_helpline_and_privacy_advice(local_env: Pat
     assert helpline.number in text and "999" in text and "55" in text
     assert "Leave this site quickly" in text and "delete it" in text
     assert slots_of(events)["need"] == "domestic_abuse"
+
+
+@pytest.mark.parametrize(
+    ("channel", "advice", "not_said"),
+    [
+        ("sms", "delete these texts", "Leave this site quickly"),
+        ("telegram", "delete this chat", "Leave this site quickly"),
+        ("web", "Leave this site quickly", "delete these texts"),
+    ],
+)
+async def test_abuse_privacy_advice_fits_the_channel(
+    local_env: Path, channel: str, advice: str, not_said: str
+) -> None:
+    messages, _ = await run(
+        ActionIdentifyNeed(),
+        tracker("he hits me", "need_domestic_abuse", channel=channel),
+    )
+    text = messages[0]["text"]
+    assert advice in text and not_said not in text
+    assert "unless you ask" in text
 
 
 @pytest.mark.parametrize(
