@@ -18,7 +18,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import latest_intent, latest_text, say
 from bot import runtime
-from bot.booking import wording
+from bot.booking import call_safety, wording
 from bot.booking.availability import Slot, SlotRules, free_slots, next_free_day
 from bot.booking.dates import in_part, parse_day_request
 from bot.booking.drafts import delete_draft, get_draft, save_draft
@@ -46,6 +46,7 @@ ANOTHER_NUMBER = re.compile(r"\b(another|different|other) (number|phone|mobile)\
 ANSWER_PREFIX = "answer:"  # an unread answer, between extract_ and validate_ (never stored)
 CALLBACK = "callback"
 SLOTS_SHOWN = 4
+CALL_SAFETY_BUTTONS = [{"title": title, "payload": title} for title, _ in call_safety.BUTTONS]
 YES_NO = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
 # Intents that are not an answer to a booking question: the form steps aside for them.
 INTERRUPTIONS = {
@@ -190,6 +191,10 @@ class ValidateBookingForm(FormValidationAction):
             slots.remove("booking_note")
         if tracker.get_slot("booking_consent") == "no":
             return slots[: slots.index("booking_consent") + 1]
+        if not _told_us_about_abuse(tracker):
+            slots.remove("booking_call_safety")
+        elif tracker.get_slot("booking_call_safety") == call_safety.NOT_SAFE:
+            return slots[: slots.index("booking_call_safety") + 1]
         return slots
 
     def _answering(self, tracker: Tracker, slot: str) -> str | None:
@@ -314,6 +319,21 @@ class ValidateBookingForm(FormValidationAction):
             return {"booking_phone": None}
         await db(save_draft, runtime.engine(), tracker.sender_id, phone=phone)
         return {"booking_phone": GIVEN}
+
+    async def extract_booking_call_safety(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "booking_call_safety":
+            return {}
+        intent = latest_intent(tracker)
+        # The answers sound like "no" or "stop" ("No, it's not safe to call", "don't leave a
+        # message"), so a clear answer counts whatever the intent; only a crisis comes first.
+        answer = call_safety.parse(latest_text(tracker)) if intent != "crisis" else None
+        if answer is None and intent in INTERRUPTIONS:
+            return {}
+        if answer is None:
+            say(dispatcher, call_safety.NOT_UNDERSTOOD)
+        return {"booking_call_safety": answer}
 
     async def extract_booking_note(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -454,6 +474,10 @@ class ActionAskBookingPhone(Action):
         return []
 
 
+class ActionAskBookingCallSafety(_Ask):
+    slot, text, buttons = "booking_call_safety", call_safety.ASK, CALL_SAFETY_BUTTONS
+
+
 class ActionAskBookingNote(_Ask):
     slot, text, buttons = "booking_note", wording.ASK_NOTE, [{"title": "No", "payload": "no"}]
 
@@ -483,6 +507,11 @@ class ActionBookingSummary(Action):
             await db(delete_draft, runtime.engine(), conversation)
             say(dispatcher, wording.NO_CONSENT)
             return _reset_booking()
+        if tracker.get_slot("booking_call_safety") == call_safety.NOT_SAFE:
+            await db(delete_draft, runtime.engine(), conversation)
+            say(dispatcher, call_safety.not_safe_reply())
+            return _reset_booking()
+        events: list[EventType] = []
         draft = await db(get_draft, runtime.engine(), conversation)
         if tracker.get_slot("booking_stage") == "changing" and not draft["phone"]:
             # Changing a booking made in this conversation: same name and number as before.
@@ -501,6 +530,8 @@ class ActionBookingSummary(Action):
                 note=view.note,
             )
             draft = await db(get_draft, runtime.engine(), conversation)
+            # ...and the same answer about calls, if one was given.
+            events.append(SlotSet("booking_call_safety", view.call_safety))
         if tracker.get_slot("booking_slot") == CALLBACK:
             await db(
                 join_callback_list,
@@ -517,6 +548,10 @@ class ActionBookingSummary(Action):
             return _reset_booking()
         slot = decode_slot(tracker.get_slot("booking_slot"), runtime.settings().slot_minutes)
         advisor, hub = await db(_advisor_and_hub, slot.advisor_id, slot.hub_id)
+        safety = next(
+            (e["value"] for e in events if e.get("name") == "booking_call_safety"),
+            tracker.get_slot("booking_call_safety"),
+        )
         text = wording.summary(
             slot,
             tracker.get_slot("booking_mode"),
@@ -524,13 +559,19 @@ class ActionBookingSummary(Action):
             hub,
             masked_phone(draft["phone"] or ""),
             bool(draft["note"]),
+            call_safety.READ_BACK.get(safety or ""),
         )
         say(
             dispatcher,
             text,
             [{"title": "Yes, book it", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}],
         )
-        return [SlotSet("booking_stage", "confirming")]
+        return [*events, SlotSet("booking_stage", "confirming")]
+
+
+def _told_us_about_abuse(tracker: Tracker) -> bool:
+    needs = tracker.get_slot("needs") or []
+    return tracker.get_slot("need") == "domestic_abuse" or "domestic_abuse" in needs
 
 
 def _reset_booking(keep_reference: str | None = None) -> list[EventType]:
@@ -542,6 +583,7 @@ def _reset_booking(keep_reference: str | None = None) -> list[EventType]:
         "booking_name",
         "booking_phone",
         "booking_note",
+        "booking_call_safety",
         "booking_offered",
         "booking_day",
         "booking_not_before",
@@ -577,6 +619,7 @@ class ActionConfirmBooking(Action):
             conversation_id=tracker.sender_id,
             need=tracker.get_slot("need"),
             note=draft["note"],
+            call_safety=tracker.get_slot("booking_call_safety"),
         )
         try:
             view = await db(

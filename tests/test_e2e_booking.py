@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import select
 
-from bot.booking.models import Booking
+from bot.booking.models import Booking, BookingDraft
 from bot.db import get_engine, session_scope
 from tests.support.stack import Stack
 
@@ -108,13 +108,17 @@ def test_wrong_number_finds_nothing(stack: Stack) -> None:
     assert next(b for b in _bookings(stack) if b.reference == reference).status == "confirmed"
 
 
-def test_bad_phone_number_is_asked_again(stack: Stack) -> None:
-    sender = f"e2e-{uuid.uuid4().hex[:8]}"
+def _to_the_phone_question(stack: Stack, sender: str) -> None:
     stack.say(sender, "can i speak to a real person")
     stack.say(sender, "phone")
     stack.say(sender, "1")
     stack.say(sender, "yes")
     stack.say(sender, "Sam")
+
+
+def test_bad_phone_number_is_asked_again(stack: Stack) -> None:
+    sender = f"e2e-{uuid.uuid4().hex[:8]}"
+    _to_the_phone_question(stack, sender)
     assert "doesn't look like a UK phone number" in stack.say(sender, "12345")
     assert "anything you'd like the advisor to know" in stack.say(sender, "0151 496 0177")
 
@@ -125,3 +129,51 @@ def test_crisis_in_the_booking_form_comes_first_then_resumes(stack: Stack) -> No
     reply = stack.say(sender, "honestly i just want to end my life")
     assert "116 123" in reply and "999" in reply
     assert "How would you like to talk" in stack.say(sender, "yes")
+
+
+# --- after a disclosure of abuse: is it safe to call, and to leave a message? (HAZ-05) ------
+
+
+def _to_the_call_question(stack: Stack, sender: str, phone: str) -> str:
+    disclosure = stack.say(sender, "my partner hits me and i'm scared to go home")
+    assert "0808 2000 247" in disclosure and "Whereabouts" in disclosure
+    assert "How would you like to talk" in stack.say(sender, "can I talk to an advisor")
+    stack.say(sender, "Phone call")
+    stack.say(sender, "1")
+    assert "call you" in stack.say(sender, "yes")
+    stack.say(sender, "Sam")
+    return stack.say(sender, phone)
+
+
+def test_after_abuse_the_advisor_is_told_not_to_leave_a_message(stack: Stack) -> None:
+    sender = f"e2e-{uuid.uuid4().hex[:8]}"
+    asked = _to_the_call_question(stack, sender, "0151 496 0188")
+    assert "safe for the advisor to call you" in asked
+    assert "anything you'd like the advisor to know" in stack.say(
+        sender, "Yes, but don't leave a message"
+    )
+    summary = stack.say(sender, "no")
+    assert "won't leave a message" in summary and "Shall I book it?" in summary
+    reference = _reference(stack.say(sender, "yes"))
+    booking = next(b for b in _bookings(stack) if b.reference == reference)
+    assert (booking.call_safety, booking.need) == ("no_message", "domestic_abuse")
+
+
+def test_after_abuse_not_safe_to_call_books_nothing_and_keeps_no_number(stack: Stack) -> None:
+    sender = f"e2e-{uuid.uuid4().hex[:8]}"
+    before = len(_bookings(stack))
+    _to_the_call_question(stack, sender, "0151 496 0199")
+    reply = stack.say(sender, "no")
+    assert "won't book a call" in reply and "0808 2000 247" in reply and "in person" in reply
+    assert len(_bookings(stack)) == before
+    with session_scope(get_engine(stack.db_url)) as session:
+        drafts = session.execute(
+            select(BookingDraft).where(BookingDraft.conversation_id == sender)
+        ).all()
+    assert drafts == []
+
+
+def test_without_a_disclosure_the_call_question_is_not_asked(stack: Stack) -> None:
+    sender = f"e2e-{uuid.uuid4().hex[:8]}"
+    _to_the_phone_question(stack, sender)
+    assert "anything you'd like the advisor to know" in stack.say(sender, "0151 496 0144")

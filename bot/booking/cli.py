@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from bot import runtime
 from bot.booking.availability import working_window
+from bot.booking.call_safety import FOR_ADVISOR
 from bot.booking.models import MODES, Advisor, AvailabilityException, Hub, WorkingHours
 from bot.booking.service import NotFound, bookings_between, cancel_by_advisor, utc_now
 from bot.booking.wording import MODE_NAMES
@@ -159,7 +160,7 @@ def bookings_list_command(
     """Bookings for a day or a week, as a table."""
     start, end = _range(day.date() if day else None, week.date() if week else None)
     rows = bookings_between(runtime.engine(), start, end, advisor)
-    table = Table("when", "ref", "advisor", "how", "name", "phone", "about", "status")
+    table = Table("when", "ref", "advisor", "how", "name", "phone", "calls", "about", "status")
     for b in rows:
         table.add_row(
             format_datetime(b.starts_at),
@@ -168,6 +169,7 @@ def bookings_list_command(
             MODE_NAMES[b.mode] + (f" @ {b.hub_name}" if b.hub_name else ""),
             b.name or "",
             b.phone or "",
+            FOR_ADVISOR.get(b.call_safety or "", ""),
             b.need or "",
             b.status,
         )

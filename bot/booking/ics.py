@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 from icalendar import Calendar, Event
 
+from bot.booking.call_safety import FOR_ADVISOR
 from bot.booking.service import BookingView
 from bot.booking.wording import MODE_NAMES
 
@@ -31,6 +32,8 @@ def bookings_calendar(advisor_name: str, bookings: list[BookingView], now: datet
         details = [f"Reference: {booking.reference}", f"Phone: {booking.phone or '-'}"]
         if booking.need:
             details.append(f"About: {booking.need}")
+        if booking.call_safety in FOR_ADVISOR:
+            details.append(f"Calls: {FOR_ADVISOR[booking.call_safety]}")
         if booking.note:
             details.append(f"Their note: {booking.note}")
         event.add("description", "\n".join(details))

@@ -94,6 +94,8 @@ class Booking(Base):
     hub_id = Column(ForeignKey("hub.id"), nullable=True)
     need = Column(String(50))
     note = Column(Text)
+    # After a disclosure of abuse: whether the advisor may leave a message (CALL_SAFETY).
+    call_safety = Column(String(20))
     # Personal data lives here only (never in conversations), with the consent given.
     name = Column(String(60))
     phone = Column(String(20))

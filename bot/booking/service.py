@@ -62,6 +62,7 @@ class BookingRequest:
     conversation_id: str | None
     need: str | None = None
     note: str | None = None
+    call_safety: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class BookingView:
     name: str | None
     phone: str | None
     note: str | None
+    call_safety: str | None = None
 
 
 def _view(booking: Booking) -> BookingView:
@@ -98,6 +100,7 @@ def _view(booking: Booking) -> BookingView:
         name=booking.name,
         phone=booking.phone,
         note=booking.note,
+        call_safety=booking.call_safety,
     )
 
 
@@ -160,6 +163,7 @@ def book(
                     hub_id=request.slot.hub_id,
                     need=request.need,
                     note=request.note,
+                    call_safety=request.call_safety,
                     name=request.name,
                     phone=request.phone,
                     conversation_id=request.conversation_id,

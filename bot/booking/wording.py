@@ -87,7 +87,13 @@ def how(view: BookingView) -> str:
 
 
 def summary(
-    slot: Slot, mode: str, advisor: str, hub: str | None, phone_masked: str, note_given: bool
+    slot: Slot,
+    mode: str,
+    advisor: str,
+    hub: str | None,
+    phone_masked: str,
+    note_given: bool,
+    calls: str | None = None,
 ) -> str:
     """The read-back. It never repeats the name, number or note in full: replies are kept in
     the conversation history, which must hold no personal details."""
@@ -100,6 +106,8 @@ def summary(
         f"Here's what I've got:\n\n{when(slot)}, {what}.",
         f"We'll use the number {phone_masked}.",
     ]
+    if calls:  # whether the advisor may leave a message (bot/booking/call_safety.py)
+        lines.append(calls)
     if note_given:
         lines.append("Your note will go to the advisor.")
     return "\n".join(lines) + "\n\nShall I book it?"

@@ -174,7 +174,7 @@ def erase_person(
                             booking.hub.name if booking.hub else None,
                         )
                     )
-                booking.name = booking.phone = booking.note = None
+                booking.name = booking.phone = booking.note = booking.call_safety = None
                 booking.conversation_id = None
                 booking.consent_at = booking.consent_version = None
                 report.bookings_anonymised += 1

@@ -94,6 +94,7 @@ def _project(connection: Connection, now: datetime, settings: RetentionSettings)
             Booking.name.isnot(None),
             Booking.phone.isnot(None),
             Booking.note.isnot(None),
+            Booking.call_safety.isnot(None),
             Booking.conversation_id.isnot(None),
         )
         counts["bookings"] = connection.execute(
@@ -103,6 +104,7 @@ def _project(connection: Connection, now: datetime, settings: RetentionSettings)
                 name=None,
                 phone=None,
                 note=None,
+                call_safety=None,
                 conversation_id=None,
                 consent_at=None,
                 consent_version=None,

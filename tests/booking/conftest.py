@@ -99,6 +99,7 @@ def request(
     mode: str = "phone",
     name: str = "Alex",
     conversation_id: str | None = "conv-1",
+    call_safety: str | None = None,
 ) -> BookingRequest:
     return BookingRequest(
         slot=slot,
@@ -106,6 +107,7 @@ def request(
         name=name,
         phone=phone,
         conversation_id=conversation_id,
+        call_safety=call_safety,
         need="money",
         note="about rent",
     )

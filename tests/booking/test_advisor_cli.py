@@ -169,6 +169,7 @@ def _book_two(engine) -> tuple[str, str]:  # type: ignore[no-untyped-def]
             phone=LANDLINE,
             name="Jo",
             conversation_id="c2",
+            call_safety="no_message",  # after a disclosure of abuse
         ),
         NOW,
         RULES,
@@ -185,6 +186,7 @@ def test_bookings_list_cancel_export(cli: CliRunner, tmp_path: Path) -> None:
     assert listing.index(first) < listing.index(second)
     assert "Tuesday 2 June at 10am" in listing and "Tuesday 2 June at 2:30pm" in listing
     assert MOBILE in listing and "2 booking(s)." in listing
+    assert listing.count("do NOT leave a") == 1  # Jo's booking only (the column may wrap)
     assert "0 booking(s)." in run(cli, "bookings", "list", "--day", "2026-06-03")
     assert "2 booking(s)." in run(cli, "bookings", "list", "--week", "2026-06-04")
     assert "0 booking(s)." in run(cli, "bookings", "list", "--day", "2026-06-02", "--advisor", "2")
@@ -208,6 +210,7 @@ def test_bookings_list_cancel_export(cli: CliRunner, tmp_path: Path) -> None:
     events = Calendar.from_ical(out.read_bytes()).walk("VEVENT")
     assert [str(e["uid"]) for e in events] == [f"{second}@signpost-assistant"]
     assert events[0]["dtstart"].dt == london(2026, 6, 2, 14, 30)
+    assert "Calls: do NOT leave a message or text" in str(events[0]["description"])
     run(cli, "bookings", "export-ics", "2", "--out", str(out))
     assert Calendar.from_ical(out.read_bytes()).walk("VEVENT") == []
 
