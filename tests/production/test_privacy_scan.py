@@ -26,12 +26,10 @@ from sqlalchemy import select
 from telegram import Chat, Message, MessageEntity, Update, User
 
 from bot.booking.models import Booking
-from bot.config import REPO_ROOT
 from bot.db import get_engine, session_scope
 from bot.privacy.pseudonyms import pseudonymise
 from bot.privacy.scan import phone_variants, scan_database
 from bot.privacy.tracker_events import tracker_engine
-from bot.processes import start_servers
 from tests.channels import telegram_updates as tg
 from tests.channels.fake_telegram import FakeTelegram
 from tests.channels.fake_twilio import (
@@ -43,7 +41,7 @@ from tests.channels.fake_twilio import (
     incoming,
     sign,
 )
-from tests.support.stack import Stack
+from tests.support.stack import BASE_CREDENTIALS, Stack
 
 pytestmark = pytest.mark.e2e
 
@@ -52,7 +50,7 @@ TELEGRAM_TOKEN = "4242424242:AAE-fake_token_for_privacy_scan_01234"
 TELEGRAM_SECRET = "privacy-scan-webhook-secret-0123456789"
 WEB_SECRET = "privacy-scan-web-session-secret-0123456789"
 CREDENTIALS = (
-    "components.safety_net.SafetyNetInput:\nrest:\nbot.channels.web.WebChatInput:\n"
+    BASE_CREDENTIALS + "bot.channels.web.WebChatInput:\n"
     "bot.channels.telegram.TelegramInput:\nbot.channels.sms.TwilioSmsInput:\n"
     "  number_handoff: bot.booking.drafts.save_sender_number\n"
 )
@@ -93,31 +91,8 @@ class ScanStack(Stack):
                 "SIGNPOST_TWILIO_API_URL": twilio.url,
             },
         )
-        self.tracker_db = workdir / "tracker.db"
-        # The local configuration, with the redacting store (as endpoints.yml should have).
-        self.endpoints.write_text(
-            f"action_endpoint:\n  url: http://127.0.0.1:{self.action_port}/webhook\n"
-            "tracker_store:\n"
-            "  type: components.redacting_tracker_store.RedactingSQLTrackerStore\n"
-            f"  dialect: sqlite\n  db: {self.tracker_db}\n"
-        )
+        self.tracker_db = workdir / "tracker.db"  # the redacting store, as endpoints.yml has
         self.telegram, self.twilio = telegram, twilio
-
-    def start(self) -> None:
-        self.servers = start_servers(
-            self.model,
-            rasa_port=self.rasa_port,
-            action_port=self.action_port,
-            endpoints=self.endpoints,
-            credentials=self.credentials,
-            log_dir=self.workdir / "logs",
-            env={
-                "SIGNPOST_DATABASE_URL": self.db_url,
-                "SIGNPOST_VAR_DIR": str(self.workdir),
-                **self.extra_env,
-            },
-            logging_config=REPO_ROOT / "logging.yml",
-        )
 
     # --- one client per channel -------------------------------------------------------------
 
