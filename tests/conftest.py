@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
 from bot import runtime
 from bot.config import REPO_ROOT
 from bot.db import get_engine
-
-POSTGRES_ADMIN_URL = os.environ.get(
-    "SIGNPOST_TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
-)
+from tests.support.postgres import throwaway_postgres
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -49,23 +44,12 @@ def local_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
 
 @pytest.fixture(scope="session")
 def postgres_database() -> Iterator[str]:
-    """A throwaway PostgreSQL database on 127.0.0.1:5432, dropped afterwards."""
-    name = f"signpost_test_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", future=True)
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    try:
-        yield url
-    finally:
-        runtime.reset()
-        with admin.connect() as connection:
-            connection.execute(
-                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
-                {"n": name},
-            )
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
+    """A throwaway PostgreSQL database on 127.0.0.1:5432 for the session, dropped afterwards."""
+    with throwaway_postgres("signpost_test") as url:
+        try:
+            yield url
+        finally:
+            runtime.reset()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -15,7 +15,7 @@ from bot.booking.models import Advisor, Booking, WorkingHours
 from bot.booking.service import CONSENT_VERSION, new_reference
 from bot.db import create_schema, get_engine, session_scope
 from bot.privacy import tracker_events
-from tests.privacy.databases import throwaway_postgres
+from tests.support.postgres import throwaway_postgres
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,7 @@ from bot.db import create_schema, get_engine
 from bot.privacy.erasure import ERASED_SLOT
 from bot.privacy.redaction import KnownValues
 from components.redacting_tracker_store import RedactingSQLTrackerStore
-from tests.privacy.databases import throwaway_postgres
+from tests.support.postgres import throwaway_postgres
 
 DOMAIN = Domain.from_yaml(
     """

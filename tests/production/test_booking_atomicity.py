@@ -17,7 +17,7 @@ from bot.booking.drafts import get_draft, save_draft
 from bot.booking.models import Advisor, Booking, WorkingHours
 from bot.booking.service import BookingRequest, book
 from bot.db import create_schema, get_engine, session_scope
-from tests.privacy.databases import throwaway_postgres
+from tests.support.postgres import throwaway_postgres
 
 pytestmark = pytest.mark.postgres
 

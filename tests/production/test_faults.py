@@ -18,9 +18,9 @@ from sqlalchemy import select
 
 from bot.booking.models import Booking, BookingDraft
 from bot.db import get_engine, session_scope
-from tests.privacy.databases import throwaway_postgres
 from tests.production.proxy import Proxy
 from tests.production.support import ACTION_TIMEOUT, ProductionStack, Reply
+from tests.support.postgres import throwaway_postgres
 from tests.support.stack import free_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]

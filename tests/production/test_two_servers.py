@@ -11,8 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.privacy.databases import throwaway_postgres
 from tests.production.support import ProductionStack
+from tests.support.postgres import throwaway_postgres
 from tests.support.stack import free_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]

@@ -1,18 +1,22 @@
-"""Throwaway PostgreSQL databases on 127.0.0.1:5432 for the privacy and production tests.
+"""Throwaway PostgreSQL databases on 127.0.0.1:5432 (trust auth), dropped afterwards.
 
-Each test module gets its own database (not the session-wide one in tests/conftest.py), so
-tables made here (Rasa's `events`, the channels' state) never meet the migrations test.
+tests/conftest.py makes one for the whole session; the privacy and production tests make their
+own per module, so tables made there (Rasa's `events`, the channels' state) never meet the
+migrations test.
 """
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import create_engine, text
 
-from tests.conftest import POSTGRES_ADMIN_URL
+POSTGRES_ADMIN_URL = os.environ.get(
+    "SIGNPOST_TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
+)
 
 
 @contextmanager
