@@ -18,11 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rasa.core.agent import Agent
 
-from bot.config import REPO_ROOT
 from bot.modelcache import ensure_model
-from bot.processes import start_servers
 from components.rest_channel import MAX_MESSAGE_CHARS
-from tests.support.stack import Stack
+from tests.support.stack import BASE_CREDENTIALS, Stack
 
 pytestmark = pytest.mark.e2e
 
@@ -30,8 +28,6 @@ APOLOGY = "Sorry, something has gone wrong on my side"
 # Rasa's built-in commands: "/restart" and the like get no answer today (no utter_restart in
 # the domain). A dialogue matter, reported rather than failed here.
 RASA_COMMANDS = {"/restart", "/session_start", "/back"}
-CREDENTIALS = "components.safety_net.SafetyNetInput:\ncomponents.rest_channel.CheckedRestInput:\n"
-
 # Text people might send, and text nobody would: every Unicode category, emoji, control
 # characters, very long words, markup, payload-looking strings.
 weird = st.sampled_from(
@@ -83,26 +79,8 @@ def test_understanding_never_fails(
 class FuzzStack(Stack):
     def __init__(self, workdir: Path) -> None:
         credentials = workdir / "credentials.yml"
-        credentials.write_text(CREDENTIALS)
+        credentials.write_text(BASE_CREDENTIALS)  # the safety net and REST only
         super().__init__(workdir, credentials=credentials)
-        self.endpoints.write_text(
-            f"action_endpoint:\n  url: http://127.0.0.1:{self.action_port}/webhook\n"
-            "tracker_store:\n"
-            "  type: components.redacting_tracker_store.RedactingSQLTrackerStore\n"
-            f"  dialect: sqlite\n  db: {workdir / 'tracker.db'}\n"
-        )
-
-    def start(self) -> None:
-        self.servers = start_servers(
-            self.model,
-            rasa_port=self.rasa_port,
-            action_port=self.action_port,
-            endpoints=self.endpoints,
-            credentials=self.credentials,
-            log_dir=self.workdir / "logs",
-            env={"SIGNPOST_DATABASE_URL": self.db_url, "SIGNPOST_VAR_DIR": str(self.workdir)},
-            logging_config=REPO_ROOT / "logging.yml",
-        )
 
     def post(self, sender: str, text: str) -> tuple[int, list[dict]]:
         body = json.dumps({"sender": sender, "message": text}).encode()
