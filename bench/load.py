@@ -6,8 +6,10 @@ PostgreSQL) and, in the same run with the same N and the same messages, the stoc
 Each person sends a message, waits for the answer, and sends the next (no pause between: the
 closed loop measures what the server can do). A short warm-up is discarded; then turns are
 counted for `--duration` seconds. Throughput is answered turns per second; latency is per
-turn (one message and all its replies). An error is an HTTP error or a timeout; "no reply"
-counts turns answered with an empty list (the stock bot sometimes just listens).
+turn (one message and all its replies). An error is an HTTP error, a timeout, or our safety
+net's apology (a turn that failed inside the server still gets that kind reply, so an HTTP
+200 alone does not prove it worked); "no reply" counts turns answered with an empty list
+(the stock bot sometimes just listens).
 
     .venv/bin/python -m bench.load [--people 10] [--duration 60] [--quick]
 """
@@ -26,6 +28,7 @@ from bench.common import cpu_seconds, emit, machine_header, percentile, rss_mb, 
 from bench.conversations import conversation
 from bench.stacks import Running, ours, stock
 from bench.stock import stock_project
+from components.safety_net import APOLOGY_START as SAFETY_NET_APOLOGY
 
 REQUEST_TIMEOUT = 30.0
 MAX_TURNS = 50_000  # a hard bound on messages per run, whatever the duration
@@ -37,7 +40,7 @@ class LoadResult:
     people: int
     seconds: float
     latencies_ms: list[float] = field(default_factory=list)
-    errors: int = 0  # HTTP errors and timeouts
+    errors: int = 0  # HTTP errors, timeouts and the safety net's apology
     silent: int = 0  # answered with no reply at all
     conversations: int = 0
     cpu_ms_per_turn: dict[str, float] = field(default_factory=dict)
@@ -80,7 +83,9 @@ async def _person(
             except (aiohttp.ClientError, asyncio.TimeoutError):
                 replies = None
             elapsed = (time.perf_counter() - started) * 1000
-            if replies is None:
+            if replies is None or any(
+                str(reply.get("text") or "").startswith(SAFETY_NET_APOLOGY) for reply in replies
+            ):
                 result.errors += 1
                 buttons = []
                 continue

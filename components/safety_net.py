@@ -47,6 +47,8 @@ from sanic.response import HTTPResponse
 logger = logging.getLogger(__name__)
 
 INSTALLED_FLAG = "_signpost_safety_net"
+# How the fallback reply begins (the benchmarks count a reply that begins so as an error).
+APOLOGY_START = "Sorry, something has gone wrong on my side"
 
 
 class TurnAborted(BaseException):
@@ -159,7 +161,7 @@ def fallback_reply(text: str | None) -> str:
             "If you're in danger, call 999."
         )
     return (
-        "Sorry, something has gone wrong on my side and I can't answer properly just now. "
+        f"{APOLOGY_START} and I can't answer properly just now. "
         "Please try again in a few minutes.\n\n" + helplines
     )
 
