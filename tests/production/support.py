@@ -104,6 +104,8 @@ class ProductionStack:
             "SIGNPOST_TURN_TIMEOUT_SECONDS": str(TURN_TIMEOUT),
             "TICKET_LOCK_LIFETIME": str(LOCK_LIFETIME),
             "RASA_TELEMETRY_ENABLED": "false",
+            # Each speed fix's answer is compared with Rasa's own (components/speedups.py).
+            "SIGNPOST_CHECK_SPEEDUPS": "1",
             **self.extra_env,
         }
 

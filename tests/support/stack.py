@@ -74,6 +74,10 @@ class Stack:
             env={
                 "SIGNPOST_DATABASE_URL": self.db_url,
                 "SIGNPOST_VAR_DIR": str(self.workdir),
+                # Every turn of every end-to-end test also works its dialogue states, rule
+                # lookup, intent input and memo keys out Rasa's own way; any difference fails
+                # the turn (components/speedups.py).
+                "SIGNPOST_CHECK_SPEEDUPS": "1",
                 **self.extra_env,
             },
             rasa_args=("--enable-api", "--auth-token", self.token),
