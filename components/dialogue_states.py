@@ -79,13 +79,26 @@ def _applied_events(tracker: Any) -> list[Any]:
     return applied
 
 
+_KEY_ATTRIBUTE = "_signpost_state_key"
+
+
 def _state_key(event: Any) -> Any:
     """What of an event the replay can depend on, comparable across a reload from the store.
 
-    A reloaded user message differs from the one in memory in ways states never see (its
-    parse data's tuples come back as lists), so it is compared by what the states read:
-    text, intent and the entities' types, roles and groups. Every other event is compared
-    by everything it holds."""
+        A reloaded user message differs from the one in memory in ways states never see (its
+        parse data's tuples come back as lists), so it is compared by what the states read:
+        text, intent and the entities' types, roles and groups. Every other event is compared
+        by everything it holds. Worked out once per event object (events are not changed once
+    logged) and kept on it, since both policies' replays compare the same reloaded events."""
+    kept = event.__dict__.get(_KEY_ATTRIBUTE)
+    if kept is not None:
+        return kept
+    key = _work_out_state_key(event)
+    event.__dict__[_KEY_ATTRIBUTE] = key
+    return key
+
+
+def _work_out_state_key(event: Any) -> Any:
     from rasa.shared.core.events import UserUttered
 
     if isinstance(event, UserUttered):

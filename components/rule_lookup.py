@@ -6,9 +6,10 @@ states each time (`_get_possible_keys`). But a rule with k states is only ever t
 the last k states of the conversation: further back, Rasa's own test (`_is_rule_applicable`)
 says "applicable" without looking. So once the walk is further back than the longest rule
 still in play, nothing more can change, and the walk can stop. And at the last state, a rule can
-only fit if the action it names is the one just taken, so rules are grouped by that action
-and only the right group (and the rules naming none) are tested there. That, and reversing
-each rule once, is all this changes; the test of a rule against a state is Rasa's.
+only fit if the action it names is the one just taken (and the intent it names, the one
+just heard), so rules are grouped by those and only the right groups (and the rules naming
+neither) are tested there. That, and reversing each rule once, is all this changes; the
+test of a rule against a state is Rasa's.
 
 The walk grew with the conversation: 6% of the Rasa server's time under the benchmark load.
 `SIGNPOST_CHECK_SPEEDUPS=1` compares every answer with Rasa's own and raises if they differ.
@@ -44,47 +45,74 @@ def _is_applicable(
 
 
 class _ByLastAction:
-    """A lookup's rules grouped by the action their last state names, for the first step.
+    """A lookup's rules grouped by what their last state names, for the first step.
 
     In the last state, a rule whose previous action is exactly {action_name: A} (A a real
     name) can only fit a conversation whose previous action has action_name A: Rasa's test
     rejects it when the conversation has no previous action or a different (or no) name.
-    Every other rule is tried always."""
+    Likewise a rule whose last user sub-state names intent I only fits a conversation whose
+    last user intent is I. Every other rule is tried always."""
 
     def __init__(self, lookup: dict[str, str]) -> None:
-        from rasa.shared.core.constants import PREVIOUS_ACTION, SHOULD_NOT_BE_SET
-        from rasa.shared.nlu.constants import ACTION_NAME
+        from rasa.shared.core.constants import PREVIOUS_ACTION, USER
 
         self.lookup = lookup
         self.size = len(lookup)
-        self.by_name: dict[str, dict[str, tuple[dict[str, Any], ...]]] = {}
-        self.always: dict[str, tuple[dict[str, Any], ...]] = {}
+        Rules = dict[str, tuple[dict[str, Any], ...]]
+        self.by_action: dict[str, Rules] = {}  # any intent
+        self.by_action_and_intent: dict[tuple[str, str], Rules] = {}
+        self.always: Rules = {}
         for key in lookup:
             rule = _reversed_rule_states(key)
-            previous = rule[0].get(PREVIOUS_ACTION) if rule else None
-            name = previous.get(ACTION_NAME) if isinstance(previous, dict) else None
-            if (
-                isinstance(previous, dict)
-                and list(previous) == [ACTION_NAME]
-                and isinstance(name, str)
-                and name
-                and name != SHOULD_NOT_BE_SET
-            ):
-                self.by_name.setdefault(name, {})[key] = rule
-            else:
+            last = rule[0] if rule else {}
+            previous = last.get(PREVIOUS_ACTION)
+            action = _only_name(previous)
+            if action is None:
                 self.always[key] = rule
+                continue
+            user = last.get(USER)
+            intent = _named(user, "intent") if isinstance(user, dict) else None
+            if intent is None:
+                self.by_action.setdefault(action, {})[key] = rule
+            else:
+                self.by_action_and_intent.setdefault((action, intent), {})[key] = rule
 
     def candidates(self, state: dict[str, Any]) -> dict[str, tuple[dict[str, Any], ...]]:
-        from rasa.shared.core.constants import PREVIOUS_ACTION
-        from rasa.shared.nlu.constants import ACTION_NAME
+        from rasa.shared.core.constants import PREVIOUS_ACTION, USER
+        from rasa.shared.nlu.constants import ACTION_NAME, INTENT
 
         previous = state.get(PREVIOUS_ACTION)
-        name = previous.get(ACTION_NAME) if isinstance(previous, dict) else None
-        return (
-            {**self.always, **self.by_name.get(name, {})}
-            if isinstance(name, str)
-            else dict(self.always)
-        )
+        action = previous.get(ACTION_NAME) if isinstance(previous, dict) else None
+        if not isinstance(action, str):
+            return dict(self.always)
+        user = state.get(USER)
+        intent = user.get(INTENT) if isinstance(user, dict) else None
+        return {
+            **self.always,
+            **self.by_action.get(action, {}),
+            **(
+                self.by_action_and_intent.get((action, intent), {})
+                if isinstance(intent, str)
+                else {}
+            ),
+        }
+
+
+def _named(sub_state: dict[str, Any], key: str) -> str | None:
+    """The sub-state's value for `key` if it is a real name (a rule requiring it)."""
+    from rasa.shared.core.constants import SHOULD_NOT_BE_SET
+
+    value = sub_state.get(key)
+    return value if isinstance(value, str) and value and value != SHOULD_NOT_BE_SET else None
+
+
+def _only_name(previous: Any) -> str | None:
+    """A rule's previous action if it is exactly {action_name: a real name}, else None."""
+    from rasa.shared.nlu.constants import ACTION_NAME
+
+    if not isinstance(previous, dict) or list(previous) != [ACTION_NAME]:
+        return None
+    return _named(previous, ACTION_NAME)
 
 
 _grouped: dict[int, _ByLastAction] = {}

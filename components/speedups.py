@@ -16,13 +16,14 @@ nothing (bench/profile_server.py):
    `inspect.isabstract` on each: 7% of the time. Here the name -> class table is built once;
    names it does not know still go through Rasa's own lookup.
 
-Five more live in their own modules: `dialogue_states` (the conversation replayed once per
+Six more live in their own modules: `dialogue_states` (the conversation replayed once per
 event, not per policy and prediction), `rule_lookup` (the rule search stops when nothing more
 can change), `intent_features` (the intent classifier's input built directly), `memo_keys`
-(each memoization key compressed once) and `graph_runner` (the model's graph run in a fixed
-order, without dask). With `SIGNPOST_CHECK_SPEEDUPS=1` the first four also work each answer
+(each memoization key compressed once), `graph_runner` (the model's graph run in a fixed
+order, without dask) and `cheap_copies` (slots copied directly; no deep copies for debug
+lines that are not logged). With `SIGNPOST_CHECK_SPEEDUPS=1` the first four also work each answer
 out Rasa's way and raise if the two differ; the end-to-end tests and the test command's
-dialogue check run the server so (tests/test_speed_fixes_equivalence.py compares all five
+dialogue check run the server so (tests/test_speed_fixes_equivalence.py compares all six
 with Rasa's directly).
 
 `install()` is idempotent; `components.rasa_server` calls it before starting Rasa.
@@ -163,7 +164,14 @@ def install() -> None:
     from rasa.core.actions.action import RemoteAction
     from rasa.shared.core.events import Event
 
-    from components import dialogue_states, graph_runner, intent_features, memo_keys, rule_lookup
+    from components import (
+        cheap_copies,
+        dialogue_states,
+        graph_runner,
+        intent_features,
+        memo_keys,
+        rule_lookup,
+    )
 
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
     Event.resolve_by_type = staticmethod(_cached_resolve_by_type(Event.resolve_by_type))  # type: ignore[method-assign]
@@ -173,4 +181,5 @@ def install() -> None:
     intent_features.install(check=check)
     memo_keys.install(check=check)
     graph_runner.install()
+    cheap_copies.install()
     _installed = True

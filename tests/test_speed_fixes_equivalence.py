@@ -263,9 +263,95 @@ def test_the_server_launcher_installs_every_fix() -> None:
         "print(Domain.states_for_tracker_history._signpost_kept,"
         " RulePolicy._get_possible_keys._signpost_stops_early,"
         " MemoizationPolicy._create_feature_key._signpost_cached,"
-        " DaskGraphRunner.run._signpost_in_order, L.process._signpost_direct)"
+        " DaskGraphRunner.run._signpost_in_order, L.process._signpost_direct,"
+        " '__copy__' in vars(__import__('rasa.shared.core.slots').shared.core.slots.Slot),"
+        " type(__import__('rasa.core.processor').core.processor.copy).__name__"
+        " == 'SimpleNamespace')"
     )
     out = subprocess.run(
         [sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True, check=True
     )
-    assert out.stdout.split() == ["True"] * 5
+    assert out.stdout.split() == ["True"] * 7
+
+
+# --- cheap copies ----------------------------------------------------------------------------
+
+
+def test_a_slot_copied_directly_is_what_copy_copy_makes(domain: Domain) -> None:
+    from rasa.shared.core.slots import Slot
+
+    from components import cheap_copies
+
+    assert cheap_copies.slots_copy_plainly() or "__copy__" in vars(Slot)
+    for slot in domain.slots:
+        slot.value = ["a", "list"] if slot.type_name == "list" else slot.initial_value
+        direct = cheap_copies._copy_slot(slot)
+        plain = copy.copy(slot) if "__copy__" not in vars(Slot) else None
+        assert type(direct) is type(slot)
+        assert direct.__dict__ == slot.__dict__ and direct.__dict__ is not slot.__dict__
+        if plain is not None:
+            assert plain.__dict__ == direct.__dict__
+        direct.value = "changed"  # a copy: the original keeps its value
+        assert slot.value != "changed"
+
+
+def _deepcopy_calls_outside_debug_logs(module_name: str) -> list[int]:
+    """Lines where `copy.<anything>` is used other than as an argument of structlogger.debug."""
+    import ast
+    import importlib
+    import inspect
+
+    tree = ast.parse(inspect.getsource(importlib.import_module(module_name)))
+    allowed: set[int] = set()
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "debug"
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "structlogger"
+        ):
+            for keyword in node.keywords:
+                value = keyword.value
+                if (
+                    isinstance(value, ast.Call)
+                    and isinstance(value.func, ast.Attribute)
+                    and value.func.attr == "deepcopy"
+                    and isinstance(value.func.value, ast.Name)
+                    and value.func.value.id == "copy"
+                ):
+                    allowed.add(id(value.func))
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "copy"
+        and id(node) not in allowed
+    ]
+
+
+def test_every_deep_copy_skipped_only_ever_fed_a_debug_log_line() -> None:
+    from components import cheap_copies
+
+    for module_name in cheap_copies.DEBUG_COPY_MODULES:
+        assert _deepcopy_calls_outside_debug_logs(module_name) == [], module_name
+
+
+def test_debug_only_copies_still_copy_when_debug_logging_is_on() -> None:
+    import logging
+
+    from components import cheap_copies
+
+    stand_in = cheap_copies._debug_only_copy("rasa.core.processor")
+    value = {"events": [{"event": "slot"}]}
+    logger = logging.getLogger("rasa.core.processor")
+    level = logger.level
+    try:
+        logger.setLevel(logging.INFO)
+        assert stand_in.deepcopy(value) is value
+        logger.setLevel(logging.DEBUG)
+        copied = stand_in.deepcopy(value)
+        assert copied == value and copied is not value and copied["events"] is not value["events"]
+    finally:
+        logger.setLevel(level)
