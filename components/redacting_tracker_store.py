@@ -35,6 +35,7 @@ from rasa.shared.core.constants import REQUESTED_SLOT
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from sqlalchemy import insert
 
 from bot.privacy.erasure import ERASED_SLOT
 from bot.privacy.redaction import (
@@ -227,18 +228,22 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             known, failed = self._known(tracker.sender_id)
             pairs = zip(serialised, requested, strict=True)
             masked = redact_events(pairs, known, self.personal_slots, failed)
+            rows = []
             for data in masked:
                 intent = (data.get("parse_data") or {}).get("intent") or {}
-                session.add(
-                    self.SQLEvent(
-                        sender_id=tracker.sender_id,
-                        type_name=data.get("event"),
-                        timestamp=data.get("timestamp"),
-                        intent_name=intent.get(INTENT_NAME_KEY),
-                        action_name=data.get("name"),
-                        data=json.dumps(data),
-                    )
+                rows.append(
+                    {
+                        "sender_id": tracker.sender_id,
+                        "type_name": data.get("event"),
+                        "timestamp": data.get("timestamp"),
+                        "intent_name": intent.get(INTENT_NAME_KEY),
+                        "action_name": data.get("name"),
+                        "data": json.dumps(data),
+                    }
                 )
+            # One multi-row INSERT, in order (the rows Rasa's SQLTrackerStore would add one ORM
+            # object at a time; the ORM's unit of work was a third of this store's CPU).
+            session.execute(insert(self.SQLEvent.__table__), rows)
             session.commit()
         if self.event_broker is not None:
             for data in masked:

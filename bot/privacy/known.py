@@ -3,7 +3,7 @@ so they can be masked wherever the assistant repeats them (a booking summary, sa
 
 from __future__ import annotations
 
-from sqlalchemy import inspect, or_, select
+from sqlalchemy import String, inspect, literal, or_, select, union_all
 from sqlalchemy.engine import Connection, Engine
 
 from bot.booking.models import Booking, BookingDraft, CallbackRequest
@@ -25,35 +25,39 @@ def _tables(connection: Connection, engine: Engine) -> set[str]:
 
 
 def known_values(engine: Engine, conversation_id: str) -> KnownValues:
-    """Names, phone numbers and notes held for this conversation (empty if none)."""
+    """Names, phone numbers and notes held for this conversation (empty if none).
+
+    One query (asked on every save of a conversation): the three tables' rows together."""
     known = KnownValues()
     with engine.connect() as connection:
         tables = _tables(connection, engine)
+        parts = []
         if "booking_draft" in tables:
-            for name, phone, note in connection.execute(
+            parts.append(
                 select(BookingDraft.name, BookingDraft.phone, BookingDraft.note).where(
                     BookingDraft.conversation_id == conversation_id
                 )
-            ):
-                known.add_name(name)
-                known.add_phone(phone)
-                known.add_note(note)
+            )
         if "booking" in tables:
-            for name, phone, note in connection.execute(
+            parts.append(
                 select(Booking.name, Booking.phone, Booking.note).where(
                     Booking.conversation_id == conversation_id,
                     or_(Booking.name.isnot(None), Booking.phone.isnot(None)),
                 )
-            ):
-                known.add_name(name)
-                known.add_phone(phone)
-                known.add_note(note)
+            )
         if "callback_request" in tables:
-            for name, phone in connection.execute(
-                select(CallbackRequest.name, CallbackRequest.phone).where(
-                    CallbackRequest.conversation_id == conversation_id
-                )
-            ):
-                known.add_name(name)
-                known.add_phone(phone)
+            parts.append(
+                select(
+                    CallbackRequest.name,
+                    CallbackRequest.phone,
+                    literal(None, type_=String).label("note"),
+                ).where(CallbackRequest.conversation_id == conversation_id)
+            )
+        if not parts:
+            return known
+        query = parts[0] if len(parts) == 1 else union_all(*parts)
+        for name, phone, note in connection.execute(query):
+            known.add_name(name)
+            known.add_phone(phone)
+            known.add_note(note)
     return known
