@@ -33,9 +33,11 @@ from typing import Any
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.constants import REQUESTED_SLOT
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
-from sqlalchemy import insert
+from sqlalchemy import func, insert, or_, select
+from sqlalchemy.sql import Select
 
 from bot.privacy.erasure import ERASED_SLOT
 from bot.privacy.redaction import (
@@ -178,14 +180,30 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             self._retrieve_now, sender_id, fetch_events_from_all_sessions
         )
 
+    def _events(self, columns: list[Any], sender_id: str, all_sessions: bool) -> Select:
+        """Rasa's `_event_query` (this conversation's events, from its latest session unless
+        `all_sessions`, in order) as a plain SELECT of `columns`: no ORM objects are built."""
+        table = self.SQLEvent.__table__
+        query = select(*columns).where(table.c.sender_id == sender_id)
+        if not all_sessions:
+            session_start = (
+                select(func.max(table.c.timestamp))
+                .where(
+                    table.c.sender_id == sender_id,
+                    table.c.type_name == SessionStarted.type_name,
+                )
+                .scalar_subquery()
+            )
+            query = query.where(or_(table.c.timestamp >= session_start, session_start.is_(None)))
+        return query.order_by(table.c.id)
+
     def _retrieve_now(
         self, sender_id: str, fetch_events_from_all_sessions: bool
     ) -> DialogueStateTracker | None:
+        table = self.SQLEvent.__table__
         with self.session_scope() as session:
-            rows = self._event_query(
-                session, sender_id, fetch_events_from_all_sessions=fetch_events_from_all_sessions
-            ).all()
-            events = [json.loads(row.data) for row in rows]
+            query = self._events([table.c.data], sender_id, fetch_events_from_all_sessions)
+            events = [json.loads(data) for (data,) in session.execute(query)]
         if self.domain and events:
             return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
         return None
@@ -208,9 +226,10 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     def _save_now(self, tracker: DialogueStateTracker) -> None:
         all_events = list(tracker.events)
         with self.session_scope() as session:
-            stored = self._event_query(
-                session, tracker.sender_id, fetch_events_from_all_sessions=False
-            ).count()
+            latest = self._events([self.SQLEvent.__table__.c.id], tracker.sender_id, False)
+            stored = session.execute(
+                select(func.count()).select_from(latest.subquery())
+            ).scalar_one()
             new = all_events[stored:]
             serialised = [event.as_dict() for event in new]
             if any(_is_erasure(data) for data in serialised):

@@ -255,3 +255,43 @@ async def test_personal_questions_can_be_configured(store_url: str, project_db: 
     assert [e.get("text") for e in _stored(store_url, sender) if e["event"] == "user"] == [
         "[redacted]"
     ]
+
+
+async def test_reads_and_counts_are_rasas_own_query_across_sessions(
+    store_url: str, project_db: str
+) -> None:
+    """The store reads and counts with plain SELECTs; they must pick the same events, in the
+    same order, as Rasa's ORM query (`_event_query`): the latest session's, or all of them."""
+    from rasa.shared.core.events import ActionExecuted, SessionStarted
+
+    def session(start: float, text_: str) -> list:
+        user = _user(text_)
+        user.timestamp = start + 0.3
+        return [ActionExecuted("action_session_start", timestamp=start),
+                SessionStarted(timestamp=start + 0.1),
+                ActionExecuted("action_listen", timestamp=start + 0.2), user]  # fmt: skip
+
+    store = _store(store_url)
+    sender = "web-sessions-0001"
+    await store.save(_tracker(sender, session(100.0, "hiya")))
+    # The next turn, as Rasa runs it: the stored tracker, then a new session's events.
+    tracker = store._retrieve_now(sender, False)
+    assert tracker is not None
+    for event in session(200.0, "L9"):
+        tracker.update(event)
+    await store.save(tracker)
+    await store.save(_tracker("web-someone-else", session(150.0, "hello")))
+
+    for all_sessions in (False, True):
+        with store.session_scope() as db:
+            rasa = [json.loads(row.data) for row in store._event_query(db, sender, all_sessions)]
+            rasa_count = store._event_query(db, sender, False).count()
+        ours = store._retrieve_now(sender, all_sessions)
+        assert ours is not None
+        assert [e.as_dict() for e in ours.events] == rasa
+        assert rasa and all(e["timestamp"] >= (100.0 if all_sessions else 200.1) for e in rasa)
+    assert rasa_count == 3  # the latest session, from its SessionStarted on
+    assert len(_stored(store_url, sender)) == 8
+    # Saving the same tracker again adds nothing: the count of the latest session is right.
+    await store.save(store._retrieve_now(sender, False))
+    assert len(_stored(store_url, sender)) == 8
