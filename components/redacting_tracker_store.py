@@ -36,7 +36,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import bindparam, func, insert, or_, select
 from sqlalchemy.sql import Select
 
 from bot.privacy.erasure import ERASED_SLOT
@@ -162,6 +162,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             raise RuntimeError(f"the redacting tracker store could not start: {error}") from error
         self.personal_slots = frozenset(personal_slots or DEFAULT_PERSONAL_SLOTS)
         self._known_lookup = known_lookup
+        self._statements: dict[tuple[str, bool], Select] = {}
         logger.info("Tracker store: %s, masking personal data", self.engine.url.get_backend_name())
 
     # --- reading, in a thread -------------------------------------------------------------
@@ -180,30 +181,42 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             self._retrieve_now, sender_id, fetch_events_from_all_sessions
         )
 
-    def _events(self, columns: list[Any], sender_id: str, all_sessions: bool) -> Select:
-        """Rasa's `_event_query` (this conversation's events, from its latest session unless
-        `all_sessions`, in order) as a plain SELECT of `columns`: no ORM objects are built."""
+    def _events(self, column: str, all_sessions: bool) -> Select:
+        """Rasa's `_event_query` (a conversation's events, from its latest session unless
+        `all_sessions`, in order) as a plain SELECT of one column: no ORM objects are built.
+        The sender is the bound parameter `sender_id`; each statement is built once per
+        store, so SQLAlchemy works out its cache key once too."""
+        cached = self._statements.get((column, all_sessions))
+        if cached is not None:
+            return cached
         table = self.SQLEvent.__table__
-        query = select(*columns).where(table.c.sender_id == sender_id)
+        sender = bindparam("sender_id")
+        query = select(table.c[column]).where(table.c.sender_id == sender)
         if not all_sessions:
             session_start = (
                 select(func.max(table.c.timestamp))
-                .where(
-                    table.c.sender_id == sender_id,
-                    table.c.type_name == SessionStarted.type_name,
-                )
+                .where(table.c.sender_id == sender, table.c.type_name == SessionStarted.type_name)
                 .scalar_subquery()
             )
             query = query.where(or_(table.c.timestamp >= session_start, session_start.is_(None)))
-        return query.order_by(table.c.id)
+        query = query.order_by(table.c.id)
+        self._statements[(column, all_sessions)] = query
+        return query
+
+    def _count_latest(self) -> Select:
+        cached = self._statements.get(("count", False))
+        if cached is None:
+            latest = self._events("id", False).subquery()
+            cached = self._statements[("count", False)] = select(func.count()).select_from(latest)
+        return cached
 
     def _retrieve_now(
         self, sender_id: str, fetch_events_from_all_sessions: bool
     ) -> DialogueStateTracker | None:
-        table = self.SQLEvent.__table__
         with self.session_scope() as session:
-            query = self._events([table.c.data], sender_id, fetch_events_from_all_sessions)
-            events = [json.loads(data) for (data,) in session.execute(query)]
+            query = self._events("data", fetch_events_from_all_sessions)
+            rows = session.execute(query, {"sender_id": sender_id})
+            events = [json.loads(data) for (data,) in rows]
         if self.domain and events:
             return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
         return None
@@ -226,9 +239,8 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     def _save_now(self, tracker: DialogueStateTracker) -> None:
         all_events = list(tracker.events)
         with self.session_scope() as session:
-            latest = self._events([self.SQLEvent.__table__.c.id], tracker.sender_id, False)
             stored = session.execute(
-                select(func.count()).select_from(latest.subquery())
+                self._count_latest(), {"sender_id": tracker.sender_id}
             ).scalar_one()
             new = all_events[stored:]
             serialised = [event.as_dict() for event in new]
