@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from bot.booking.availability import Slot, SlotRules, free_slots, still_offered
 from bot.booking.models import Booking, BookingDraft, CallbackRequest, Hub
 from bot.db import session_scope
+from bot.privacy.redaction import redact_text
 
 # Letters and digits that can't be mistaken for each other when read aloud or typed.
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -105,7 +106,17 @@ def _view(booking: Booking) -> BookingView:
 
 
 def new_reference() -> str:
-    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+    """A random reference that never looks like a postcode or a phone number.
+
+    About 2 in 100 random references read as a full postcode ("B23XY" is B2 3XY). The
+    conversation store masks postcodes in everything it keeps, slot values included, so such
+    a reference came back from the store as "B2 [postcode]" and the person could not cancel
+    the booking they had just made in the same conversation. It would also confuse anyone
+    reading it back. So those are drawn again."""
+    while True:
+        reference = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+        if redact_text(reference) == reference:
+            return reference
 
 
 def normalise_reference(text: str) -> str:
