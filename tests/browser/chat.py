@@ -74,6 +74,13 @@ class Chat:
 def run_axe(page: Page, tags: list[str] | None = None) -> list[dict]:
     """axe-core's violations for the whole page, the widget's shadow root included."""
     assert AXE.exists(), "axe-core is missing: npm ci --prefix tests/browser (scripts/setup.sh)"
+    # Check the settled panel: on a loaded machine the 160 ms opening rise (opacity 0 to 1)
+    # can still be running, and axe then measures every text against a faded panel.
+    page.evaluate(
+        "() => { const root = document.querySelector('signpost-chat')?.shadowRoot;"
+        " const panel = root && root.querySelector('.panel');"
+        " return panel ? Promise.all(panel.getAnimations().map(a => a.finished)) : null; }"
+    )
     if not page.evaluate("() => Boolean(window.axe)"):
         # Evaluated over the DevTools protocol, so the page's own CSP does not block it.
         page.evaluate(Path(AXE).read_text())
