@@ -21,7 +21,7 @@ if they differ (the end-to-end tests run so).
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 # Conversations whose replay is kept (two entries each: the rule and memoization policies
@@ -221,17 +221,8 @@ def states_for_tracker_history(
         replay.events.append(event)
         replay.keys.append(_state_key(event))
     # The final state belongs to this call only: the next event may change what it is.
-    final = _Replay(
-        domain=domain,
-        slot_names=replay.slot_names,
-        events=[],
-        keys=[],
-        tracker=replay.tracker,
-        states=replay.states,
-        last_ml_action_sub_state=replay.last_ml_action_sub_state,
-        turn_was_hidden=replay.turn_was_hidden,
-    )
-    last = _step(domain, final, replay.tracker, False, *options)
+    # (_step changes only the loop variables, so it works on a shallow copy of the replay.)
+    last = _step(domain, replace(replay), replay.tracker, False, *options)
     return _copy(replay.states + ([last] if last is not None else []))
 
 

@@ -278,21 +278,30 @@ def test_the_server_launcher_installs_every_fix() -> None:
 
 
 def test_a_slot_copied_directly_is_what_copy_copy_makes(domain: Domain) -> None:
-    from rasa.shared.core.slots import Slot
-
     from components import cheap_copies
 
-    assert cheap_copies.slots_copy_plainly() or "__copy__" in vars(Slot)
     for slot in domain.slots:
         slot.value = ["a", "list"] if slot.type_name == "list" else slot.initial_value
         direct = cheap_copies._copy_slot(slot)
-        plain = copy.copy(slot) if "__copy__" not in vars(Slot) else None
-        assert type(direct) is type(slot)
-        assert direct.__dict__ == slot.__dict__ and direct.__dict__ is not slot.__dict__
-        if plain is not None:
-            assert plain.__dict__ == direct.__dict__
+        # What copy.copy does without a __copy__ hook (whether or not the fix is installed).
+        plain = copy._reconstruct(slot, None, *slot.__reduce_ex__(4))  # type: ignore[attr-defined]
+        assert type(direct) is type(plain) is type(slot)
+        assert direct.__dict__ == plain.__dict__ == slot.__dict__
+        assert direct.__dict__ is not slot.__dict__
         direct.value = "changed"  # a copy: the original keeps its value
         assert slot.value != "changed"
+
+
+def _is_attribute(node: Any, owner: str, attribute: str | None = None) -> bool:
+    """`node` is `owner.attribute` (any attribute when None)."""
+    import ast
+
+    return (
+        isinstance(node, ast.Attribute)
+        and (attribute is None or node.attr == attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == owner
+    )
 
 
 def _deepcopy_calls_outside_debug_logs(module_name: str) -> list[int]:
@@ -304,30 +313,15 @@ def _deepcopy_calls_outside_debug_logs(module_name: str) -> list[int]:
     tree = ast.parse(inspect.getsource(importlib.import_module(module_name)))
     allowed: set[int] = set()
     for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "debug"
-            and isinstance(node.func.value, ast.Name)
-            and node.func.value.id == "structlogger"
-        ):
+        if isinstance(node, ast.Call) and _is_attribute(node.func, "structlogger", "debug"):
             for keyword in node.keywords:
                 value = keyword.value
-                if (
-                    isinstance(value, ast.Call)
-                    and isinstance(value.func, ast.Attribute)
-                    and value.func.attr == "deepcopy"
-                    and isinstance(value.func.value, ast.Name)
-                    and value.func.value.id == "copy"
-                ):
+                if isinstance(value, ast.Call) and _is_attribute(value.func, "copy", "deepcopy"):
                     allowed.add(id(value.func))
     return [
         node.lineno
         for node in ast.walk(tree)
-        if isinstance(node, ast.Attribute)
-        and isinstance(node.value, ast.Name)
-        and node.value.id == "copy"
-        and id(node) not in allowed
+        if _is_attribute(node, "copy") and id(node) not in allowed
     ]
 
 
