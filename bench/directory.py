@@ -1,11 +1,12 @@
 """Directory search at scale: a synthetic directory of 100,000 services, on SQLite and
 PostgreSQL, searched by category + location the way a conversation searches it.
 
-The directory is generated here, through the project's own schema (the Alembic migrations):
-venues are placed at real outward-code centres, weighted by how many postcodes each has (so
-cities are dense, as real directories are), with up to a mile of scatter; 85% of services
-have one venue, 5% several, 9% are area-wide (phone or outreach, no venue) and 1% national.
-Queries come from random outward codes weighted the same way, with a random category.
+The directory is generated here, through the project's own schema (the Alembic migrations),
+and its search index is rebuilt as `load_directory` does. Venues are placed at real
+outward-code centres, weighted by how many postcodes each has (so cities are dense, as real
+directories are), with up to a mile of scatter; 85% of services have one venue, 5% several,
+9% are area-wide (phone or outreach, no venue) and 1% national. Queries come from random
+outward codes weighted the same way, with a random category.
 
 Per query, in milliseconds:
 - search: `Directory.search` at the widened 10-mile radius, as `find_services` calls it
@@ -57,6 +58,7 @@ TABLES = (
     "contact",
     "phone",
     "service_area",
+    "search_entry",
 )
 
 
@@ -100,6 +102,7 @@ def generate(engine, services: int, seed: int = 42) -> dict[str, int]:
         ServiceAtLocation,
         TaxonomyTerm,
     )
+    from bot.directory.search_index import rebuild_search_index
     from bot.needs import LABELS, NEED_IDS
 
     create_schema(engine)
@@ -257,7 +260,10 @@ def generate(engine, services: int, seed: int = 42) -> dict[str, int]:
         for model, values in rows.items():
             for start in range(0, len(values), BATCH):
                 connection.execute(insert(model.__table__), values[start : start + BATCH])
-    return {model.__tablename__: len(values) for model, values in rows.items()}
+        # What load_directory does after writing the directory tables.
+        indexed = rebuild_search_index(connection)
+    counts = {model.__tablename__: len(values) for model, values in rows.items()}
+    return counts | {"search_entry": indexed}
 
 
 def _analyse(engine) -> None:

@@ -2,6 +2,7 @@
 
 Loading is idempotent: it replaces the directory tables' contents in one transaction, so
 running it twice gives the same database, and a failed load leaves the old directory in place.
+The search index is rebuilt in that same transaction (bot/directory/search_index.py).
 Need events and (later) bookings live in other tables and are never touched.
 """
 
@@ -30,16 +31,19 @@ from bot.directory.models import (
     Organization,
     Phone,
     Schedule,
+    SearchEntry,
     Service,
     ServiceArea,
     ServiceAtLocation,
     TaxonomyTerm,
 )
+from bot.directory.search_index import rebuild_search_index
 from bot.geography import Gazetteer, normalise_postcode, outward_code
 from bot.needs import LABELS, NEED_IDS
 
 # Children first, so deleting never trips a foreign key.
 _TABLES_IN_DELETE_ORDER = (
+    SearchEntry,
     Attribute,
     Schedule,
     Phone,
@@ -322,4 +326,5 @@ def load_directory(
             session.flush()
             if progress:
                 progress(path.name)
+        rebuild_search_index(session)
     return builder.report

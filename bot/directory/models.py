@@ -19,6 +19,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import relationship
 
@@ -151,10 +152,8 @@ class Schedule(Base):
     __tablename__ = "schedule"
 
     id = Column(String(240), primary_key=True)
-    service_id = Column(ForeignKey("service.id", ondelete="CASCADE"), index=True)
-    service_at_location_id = Column(
-        ForeignKey("service_at_location.id", ondelete="CASCADE"), index=True
-    )
+    service_id = Column(ForeignKey("service.id", ondelete="CASCADE"))
+    service_at_location_id = Column(ForeignKey("service_at_location.id", ondelete="CASCADE"))
     freq = Column(String(10), nullable=False, default="WEEKLY")
     byday = Column(String(30), nullable=False)
     opens_at = Column(String(5), nullable=False)  # local wall-clock "HH:MM", Europe/London
@@ -166,6 +165,20 @@ class Schedule(Base):
     # (Many-to-one links also tell the unit of work to insert parents first.)
     service = relationship("Service", foreign_keys=[service_id])
     service_at_location = relationship("ServiceAtLocation", back_populates="schedules")
+
+    # A service's own hours are its rows with no venue: both in one index, or PostgreSQL
+    # without statistics intersects this with every service's venue-less rows (8 ms a card).
+    # A venue's hours: only rows that have a venue are indexed, because most rows have none
+    # and SQLite, once analysed, judged an index of mostly NULLs not worth using (6 ms).
+    __table_args__ = (
+        Index("ix_schedule_service_place", "service_id", "service_at_location_id"),
+        Index(
+            "ix_schedule_venue",
+            "service_at_location_id",
+            sqlite_where=text("service_at_location_id IS NOT NULL"),
+            postgresql_where=text("service_at_location_id IS NOT NULL"),
+        ),
+    )
 
 
 class Contact(Base):
@@ -235,3 +248,41 @@ class ServiceArea(Base):
     extent_type = Column(String(20))
 
     service = relationship("Service", back_populates="service_areas")
+
+
+class SearchEntry(Base):
+    """Ours, derived: what the search reads, rebuilt whenever the directory is loaded.
+
+    One row per need a service meets and per way it reaches people: at each of its venues
+    (`reach` "venue"), across an area with no venue ("area": phone or outreach; one row per
+    area it names, or one with no area), or nationally ("national"). Only active services
+    are here. See bot/directory/search_index.py.
+    """
+
+    __tablename__ = "search_entry"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    need = Column(String(50), nullable=False)  # taxonomy_term.code
+    reach = Column(String(10), nullable=False)
+    service_id = Column(ForeignKey("service.id", ondelete="CASCADE"), nullable=False)
+    location_id = Column(ForeignKey("location.id", ondelete="CASCADE"))
+    name = Column(String(255), nullable=False)  # the service's, to order results
+    verified = Column(Boolean, nullable=False)
+    latitude = Column(Float)  # venue rows: the venue's place
+    longitude = Column(Float)
+    area = Column(String(255))  # area rows: the service area's name, as written
+
+    # Need and reach first, then latitude, so a search reads only this need's venues in the
+    # strip of the map the person's box spans; the rest lets the index answer on its own.
+    __table_args__ = (
+        Index(
+            "ix_search_entry_find",
+            "need",
+            "reach",
+            "latitude",
+            "longitude",
+            "service_id",
+            "location_id",
+            "name",
+        ),
+    )

@@ -4,9 +4,10 @@ Search is two steps so a page costs little however big the directory is: `search
 light keys sorted by distance (a bounding-box query on indexed coordinates, then exact
 distances), and `cards` / `details` load what is shown for just those keys, a page in one go.
 
-The search query starts from the venues in the box (an index range) and checks each one's
-services for the category (an index lookup), so its cost follows how many venues are near
-the person, not how big the directory or the category is (docs/performance.md).
+Searches read the search index (`search_entry`, bot/directory/search_index.py), not the
+directory tables: one index range over this need's venues near the person's latitude, so a
+search costs what is near them, not how big the directory or the category is
+(docs/performance.md).
 """
 
 from __future__ import annotations
@@ -16,19 +17,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from bot.db import session_scope
 from bot.directory.models import (
-    Attribute,
     Contact,
     Location,
     Schedule,
+    SearchEntry,
     Service,
-    ServiceArea,
     ServiceAtLocation,
-    TaxonomyTerm,
 )
 from bot.geography import haversine_miles
 from bot.schedule import Timetable, WeeklySession
@@ -121,6 +120,43 @@ def _timetable(service: Service, schedules: list[Schedule]) -> Timetable:
     )
 
 
+def _within(
+    connection: Connection, need: str, latitude: float, longitude: float, radius: float
+) -> list[Match]:
+    """Local services for `need` within `radius` miles, nearest first, each at its nearest venue."""
+    south, north, west, east = _bounding_box(latitude, longitude, radius)
+    # One index range: this need's venues between the box's latitudes, longitude checked
+    # in the index. (Ranges per strip of latitude were tried: no faster, see the docs.)
+    query = select(
+        SearchEntry.service_id,
+        SearchEntry.location_id,
+        SearchEntry.latitude,
+        SearchEntry.longitude,
+        SearchEntry.name,
+    ).where(
+        SearchEntry.need == need,
+        SearchEntry.reach == "venue",
+        SearchEntry.latitude.between(south, north),
+        SearchEntry.longitude.between(west, east),
+    )
+    rows = connection.execute(query).all()
+    matches = []
+    for service_id, location_id, lat, lon, name in rows:
+        distance = haversine_miles(latitude, longitude, lat, lon)
+        if distance <= radius:
+            matches.append((distance, name, Match(service_id, location_id, distance)))
+    # Nearest first; the same distance by name, then by key, so the order never varies.
+    matches.sort(key=lambda item: (item[0], item[1], item[2].key))
+    # A service offered at several places (say, every hub) is shown once: the nearest.
+    seen: set[str] = set()
+    nearest = []
+    for _, _, match in matches:
+        if match.service_id not in seen:
+            seen.add(match.service_id)
+            nearest.append(match)
+    return nearest
+
+
 class Directory:
     """Read access to the service directory."""
 
@@ -141,110 +177,35 @@ class Directory:
         first: once a circle holds `limit` services, nothing outside it can be among the
         nearest `limit` (each service is placed at its nearest venue).
         """
-        if limit is None:
-            return self._within(need, latitude, longitude, radius)
-        for step in SEARCH_STEPS:
-            matches = self._within(need, latitude, longitude, radius * step)
-            if len(matches) >= limit or step >= 1.0:
-                return matches[:limit]
+        # One connection for every step: each checkout and return is a round trip.
+        with self.engine.connect() as connection:
+            if limit is None:
+                return _within(connection, need, latitude, longitude, radius)
+            for step in SEARCH_STEPS:
+                matches = _within(connection, need, latitude, longitude, radius * step)
+                if len(matches) >= limit or step >= 1.0:
+                    return matches[:limit]
         return []  # pragma: no cover - the last step is the whole radius
-
-    def _within(self, need: str, latitude: float, longitude: float, radius: float) -> list[Match]:
-        south, north, west, east = _bounding_box(latitude, longitude, radius)
-        # PostgreSQL would reorder this query by its table statistics; with none yet (a new
-        # database before autovacuum's first ANALYZE) it can pick plans that take minutes
-        # at 100,000 services. OFFSET 0 keeps both subqueries as written on PostgreSQL: the
-        # box first, then one index lookup per venue. SQLite runs it as written anyway.
-        fence = self.engine.dialect.name == "postgresql"
-        term = select(TaxonomyTerm.id).where(TaxonomyTerm.code == need).scalar_subquery()
-        in_category = select(Attribute.link_id).where(
-            Attribute.taxonomy_term_id == term,
-            Attribute.link_type == "service",
-            Attribute.link_id == ServiceAtLocation.service_id,
-        )
-        if fence:
-            in_category = in_category.offset(0)
-        box = (
-            select(
-                ServiceAtLocation.service_id,
-                ServiceAtLocation.location_id,
-                Location.latitude,
-                Location.longitude,
-            )
-            .select_from(Location)
-            .join(ServiceAtLocation, ServiceAtLocation.location_id == Location.id)
-            .where(
-                Location.latitude.between(south, north),
-                Location.longitude.between(west, east),
-                in_category.exists(),
-            )
-        )
-        if fence:
-            box = box.offset(0)
-        venues = box.subquery("venues")
-        query = (
-            select(
-                venues.c.service_id,
-                venues.c.location_id,
-                venues.c.latitude,
-                venues.c.longitude,
-                Service.name,
-            )
-            .join_from(venues, Service, Service.id == venues.c.service_id)
-            .where(Service.status == "active", Service.national.is_(False))
-        )
-        with session_scope(self.engine) as session:
-            rows = session.execute(query).all()
-        matches = []
-        for service_id, location_id, lat, lon, name in rows:
-            distance = haversine_miles(latitude, longitude, lat, lon)
-            if distance <= radius:
-                matches.append((distance, name, Match(service_id, location_id, distance)))
-        matches.sort(key=lambda item: (item[0], item[1]))
-        # A service offered at several places (say, every hub) is shown once: the nearest.
-        seen: set[str] = set()
-        nearest = []
-        for _, _, match in matches:
-            if match.service_id not in seen:
-                seen.add(match.service_id)
-                nearest.append(match)
-        return nearest
 
     def area_wide(self, need: str) -> list[tuple[Match, str | None]]:
         """Local services for `need` with no venue (phone or outreach), with their area."""
         query = (
-            select(Service.id, ServiceArea.name)
-            .outerjoin(ServiceArea, ServiceArea.service_id == Service.id)
-            .join(
-                Attribute, and_(Attribute.link_id == Service.id, Attribute.link_type == "service")
-            )
-            .join(TaxonomyTerm, TaxonomyTerm.id == Attribute.taxonomy_term_id)
-            .where(
-                TaxonomyTerm.code == need,
-                Service.status == "active",
-                Service.national.is_(False),
-                ~Service.service_at_locations.any(),
-            )
-            .order_by(Service.name)
+            select(SearchEntry.service_id, SearchEntry.area)
+            .where(SearchEntry.need == need, SearchEntry.reach == "area")
+            .order_by(SearchEntry.name, SearchEntry.service_id)
         )
-        with session_scope(self.engine) as session:
-            return [(Match(sid, None, None), area) for sid, area in session.execute(query)]
+        with self.engine.connect() as connection:
+            return [(Match(sid, None, None), area) for sid, area in connection.execute(query)]
 
     def national(self, need: str) -> list[Match]:
         """National helplines for `need`, checked numbers first."""
         query = (
-            select(Service.id)
-            .join(
-                Attribute, and_(Attribute.link_id == Service.id, Attribute.link_type == "service")
-            )
-            .join(TaxonomyTerm, TaxonomyTerm.id == Attribute.taxonomy_term_id)
-            .where(
-                TaxonomyTerm.code == need, Service.status == "active", Service.national.is_(True)
-            )
-            .order_by(Service.verified.desc(), Service.name)
+            select(SearchEntry.service_id)
+            .where(SearchEntry.need == need, SearchEntry.reach == "national")
+            .order_by(SearchEntry.verified.desc(), SearchEntry.name, SearchEntry.service_id)
         )
-        with session_scope(self.engine) as session:
-            return [Match(sid, None, None) for sid in session.execute(query).scalars()]
+        with self.engine.connect() as connection:
+            return [Match(sid, None, None) for sid in connection.execute(query).scalars()]
 
     def covers(self, latitude: float, longitude: float, radius: float) -> bool:
         """Whether any venue in the directory is within `radius` miles (are they in our area?)."""
