@@ -26,4 +26,3 @@ def test_many_references_all_survive_masking() -> None:
     assert all(redact_text(reference) == reference for reference in references)
     assert all(len(r) == service.REFERENCE_LENGTH for r in references)
     assert set("".join(references)) <= set(service.REFERENCE_ALPHABET)
-
