@@ -5,6 +5,7 @@ non-root users and lock file; the production endpoints, credentials and .env.exa
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import re
 from pathlib import Path
@@ -158,6 +159,15 @@ def test_the_rasa_image_keeps_the_http_api_off() -> None:
     assert "--enable-api" not in command
     for part in ("endpoints.production.yml", "credentials.yml", "logging.yml"):
         assert part in command
+
+
+def test_the_rasa_image_starts_rasa_with_the_speed_fixes() -> None:
+    """What docs/performance.md measured: `rasa` through the launcher, not plain `rasa`."""
+    from components.rasa_server import main
+
+    command = json.loads(dict(_instructions(DEPLOY / "Dockerfile.rasa"))["CMD"])
+    assert command[:4] == ["python", "-m", "components.rasa_server", "run"]
+    assert callable(main)
 
 
 # --- endpoints, credentials, environment ----------------------------------------------------
