@@ -5,7 +5,9 @@ location for every candidate, and at 100,000 services that costs tens of millise
 PostgreSQL (docs/performance.md). `search_entry` holds the answer to "which services meet
 this need, and where" directly, and its one index reads only this need's venues in the
 strip of latitude around the person. It is rebuilt from the directory tables inside the
-transaction that writes them (`load_directory`), so the two are never out of step.
+transaction that writes them (`load_directory`), so the two are never out of step. Anything
+else that ever writes the directory tables (a feed importer, say) must call
+`rebuild_search_index` in its transaction too, or searches will not see its changes.
 """
 
 from __future__ import annotations
