@@ -85,10 +85,10 @@ _KEY_ATTRIBUTE = "_signpost_state_key"
 def _state_key(event: Any) -> Any:
     """What of an event the replay can depend on, comparable across a reload from the store.
 
-        A reloaded user message differs from the one in memory in ways states never see (its
-        parse data's tuples come back as lists), so it is compared by what the states read:
-        text, intent and the entities' types, roles and groups. Every other event is compared
-        by everything it holds. Worked out once per event object (events are not changed once
+    A reloaded user message differs from the one in memory in ways states never see (its
+    parse data's tuples come back as lists), so it is compared by what the states read:
+    text, intent and the entities' types, roles and groups. Every other event is compared
+    by everything it holds. Worked out once per event object (events are not changed once
     logged) and kept on it, since both policies' replays compare the same reloaded events."""
     kept = event.__dict__.get(_KEY_ATTRIBUTE)
     if kept is not None:
@@ -172,8 +172,8 @@ def _replay_for(key: tuple[Any, ...], domain: Any, tracker: Any, events: list[An
         and replay.slot_names == slot_names
         and len(replay.events) <= len(events)
         and all(
-            kept is new or key == _state_key(new)
-            for kept, key, new in zip(replay.events, replay.keys, events, strict=False)
+            kept is new or kept_key == _state_key(new)
+            for kept, kept_key, new in zip(replay.events, replay.keys, events, strict=False)
         )
     ):
         _kept.move_to_end(key)

@@ -32,6 +32,9 @@ _BATCH = 5000
 
 Executor = Connection | Session
 
+# Every row names every column (one multi-row INSERT needs the same keys in each).
+_NOT_SET = {"location_id": None, "latitude": None, "longitude": None, "area": None}
+
 
 def rebuild_search_index(executor: Executor) -> int:
     """Replace the search index with what the directory tables now say; rows written."""
@@ -63,7 +66,7 @@ def rebuild_search_index(executor: Executor) -> int:
             Service.status == "active"
         )
     ):
-        common = {"service_id": service_id, "name": name, "verified": verified}
+        common = {**_NOT_SET, "service_id": service_id, "name": name, "verified": verified}
         for need in dict.fromkeys(needs.get(service_id, ())):
             if national:
                 rows.append({**common, "need": need, "reach": "national"})
@@ -84,8 +87,6 @@ def rebuild_search_index(executor: Executor) -> int:
                     {**common, "need": need, "reach": "area", "area": area}
                     for area in areas.get(service_id) or [None]
                 )
-    columns = ("location_id", "latitude", "longitude", "area")
-    rows = [{column: None for column in columns} | row for row in rows]
     for start in range(0, len(rows), _BATCH):
         executor.execute(insert(SearchEntry), rows[start : start + _BATCH])
     return len(rows)
